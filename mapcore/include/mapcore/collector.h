@@ -1,0 +1,125 @@
+// Collector: finishes stalled growth and shrinks sparse maps in the background, within a budget.
+//
+// Go never finishes a grow without writes (golang/go#19094) and never shrinks (golang/go#20135).
+// Redis's dict solved both with "active rehashing": a timer spends a little time on idle tables.
+// A Collector does the same for maps that opted in (Options::maintenance = Maintenance::Active):
+// every `interval` a background thread runs one cycle of at most `budget`, cut into slices of at
+// most `max_pause` each, and each slice holds one map's lock once. A cycle first evacuates maps
+// that are growing with no write progress, then starts shrinks of sparse maps and evacuates them.
+// Every lock hold is a pause, recorded in a histogram; these are mapscope's "GC pauses".
+//
+// A program that never creates a Collector behaves exactly like Go.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "mapcore/map_stats.h"
+#include "mapcore/options.h"
+#include "mapcore/pause_histogram.h"
+
+namespace mapcore {
+
+struct CollectorOptions {
+  std::chrono::nanoseconds interval = std::chrono::milliseconds(100);
+  std::chrono::nanoseconds budget = std::chrono::milliseconds(1);
+  std::chrono::nanoseconds max_pause = std::chrono::microseconds(250);
+  std::uint64_t trim_threshold = 1 << 20;  // malloc_trim once this many bytes were released (0: never)
+};
+
+struct CollectorStats {
+  std::uint64_t cycles_total = 0;
+  std::uint64_t evacuated_buckets_total = 0;
+  std::uint64_t shrinks_started_total = 0;
+  std::uint64_t reclaimed_bytes_total = 0;  // bytes the maintained maps stopped holding
+  std::uint64_t trims_total = 0;            // malloc_trim calls
+  std::uint64_t maps = 0;                   // registered maps
+  PauseHistogramSnapshot pauses;            // one observation per lock hold
+};
+
+// What the collector needs of a map; SharedMap satisfies it through an adapter (see add()).
+class Maintainable {
+ public:
+  virtual ~Maintainable() = default;
+  virtual MapStats stats() const = 0;                        // lock-free
+  virtual std::size_t evacuate(std::size_t max_buckets) = 0;  // takes the map's lock once
+  virtual bool shrink_if_sparse() = 0;                        // takes the map's lock once
+};
+
+class Collector {
+ public:
+  class Registration;
+
+  explicit Collector(CollectorOptions options = {});
+  ~Collector();  // stops the background thread
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  // Registers a map for maintenance while the returned handle lives. Maps whose options say
+  // Maintenance::Go are registered but left alone. The map must outlive the handle.
+  template <class SharedMapT>
+  [[nodiscard]] Registration add(SharedMapT& map);
+  [[nodiscard]] Registration add(std::unique_ptr<Maintainable> map, bool active);
+
+  void start();      // starts the background thread (idempotent)
+  void stop();       // stops it after the cycle under way (idempotent)
+  void run_cycle();  // one cycle on the calling thread (what the thread does every interval)
+
+  CollectorStats stats() const;
+  const CollectorOptions& options() const { return options_; }
+
+  // Unregisters on destruction; a destroyed handle guarantees the collector no longer touches
+  // the map (it waits for a slice in progress to end).
+  class Registration {
+   public:
+    Registration() = default;
+    Registration(Registration&& other) noexcept;
+    Registration& operator=(Registration&& other) noexcept;
+    ~Registration();
+    void reset();
+
+   private:
+    friend class Collector;
+    Registration(Collector* collector, std::uint64_t id) : collector_(collector), id_(id) {}
+    Collector* collector_ = nullptr;
+    std::uint64_t id_ = 0;
+  };
+
+ private:
+  struct Entry;
+  void remove(std::uint64_t id);
+  void thread_main();
+
+  CollectorOptions options_;
+  // Implementation state lives in collector.cc.
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+namespace internal {
+template <class SharedMapT>
+class SharedMapAdapter final : public Maintainable {
+ public:
+  explicit SharedMapAdapter(SharedMapT& map) : map_(map) {}
+  MapStats stats() const override { return map_.stats(); }
+  std::size_t evacuate(std::size_t max_buckets) override { return map_.evacuate(max_buckets); }
+  bool shrink_if_sparse() override { return map_.shrink_if_sparse(); }
+
+ private:
+  SharedMapT& map_;
+};
+}  // namespace internal
+
+template <class SharedMapT>
+Collector::Registration Collector::add(SharedMapT& map) {
+  return add(std::make_unique<internal::SharedMapAdapter<SharedMapT>>(map),
+             map.options().maintenance == Maintenance::Active);
+}
+
+}  // namespace mapcore

@@ -1,0 +1,86 @@
+// Seeded hashing for mapcore::Map.
+//
+// A hasher is called as hasher(key, seed) and returns 64 bits. Each map draws its own seed (Go
+// does the same, and reseeds an emptied map) so that no fixed set of keys collides in every map.
+// The bucket index takes the low bits of the hash and the tophash the top 8 bits, so both ends
+// must be well mixed.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace mapcore {
+
+// Folded 64x64->128 multiply: the mixing step of wyhash-style hashes.
+__extension__ using uint128 = unsigned __int128;
+
+inline std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) noexcept {
+  const uint128 product = static_cast<uint128>(a) * b;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+
+// Mixes a 64-bit word with a seed; every input bit reaches every output bit.
+inline std::uint64_t mix_word(std::uint64_t word, std::uint64_t seed) noexcept {
+  return fold_multiply(word ^ seed ^ 0xa0761d6478bd642fULL, 0xe7037ed1a0b428dbULL ^ seed);
+}
+
+inline std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed) noexcept {
+  return XXH3_64bits_withSeed(data, size, seed);
+}
+
+// mapcore::Hash<K>: integers, enums, pointers, strings and string views out of the box; any
+// other type with a std::hash specialisation has that result mixed with the seed.
+template <class K, class Enable = void>
+struct Hash {
+  std::uint64_t operator()(const K& key, std::uint64_t seed) const noexcept(noexcept(std::hash<K>{}(key)))
+    requires requires { std::hash<K>{}(key); }
+  {
+    return mix_word(static_cast<std::uint64_t>(std::hash<K>{}(key)), seed);
+  }
+};
+
+template <class K>
+struct Hash<K, std::enable_if_t<std::is_integral_v<K> || std::is_enum_v<K> || std::is_pointer_v<K>>> {
+  std::uint64_t operator()(K key, std::uint64_t seed) const noexcept {
+    if constexpr (std::is_pointer_v<K>) {
+      return mix_word(reinterpret_cast<std::uintptr_t>(key), seed);
+    } else {
+      return mix_word(static_cast<std::uint64_t>(key), seed);
+    }
+  }
+};
+
+template <>
+struct Hash<std::string_view> {
+  std::uint64_t operator()(std::string_view key, std::uint64_t seed) const noexcept {
+    return hash_bytes(key.data(), key.size(), seed);
+  }
+};
+
+template <>
+struct Hash<std::string> {
+  std::uint64_t operator()(const std::string& key, std::uint64_t seed) const noexcept {
+    return hash_bytes(key.data(), key.size(), seed);
+  }
+};
+
+// A deliberately weak hash: only `kDistinct` values, all of them landing in a handful of
+// buckets, so overflow chains grow long. Used to demonstrate and test overflow behaviour.
+template <class K, class Strong = Hash<K>>
+struct WeakHash {
+  static constexpr std::uint64_t kDistinct = 64;
+  std::uint64_t operator()(const K& key, std::uint64_t seed) const {
+    const std::uint64_t h = Strong{}(key, seed) % kDistinct;
+    return (h << 56) | h;  // few tophash values, few bucket indexes
+  }
+};
+
+}  // namespace mapcore

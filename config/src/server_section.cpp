@@ -1,0 +1,69 @@
+// The `server` section: where and how the exporter listens.
+#include <algorithm>
+#include <array>
+
+#include "mapping_reader.hpp"
+#include "scalars.hpp"
+#include "sections.hpp"
+
+namespace mapscope::config::detail {
+
+namespace {
+
+constexpr std::uint64_t kMaxTrackedMaps = 1'000'000;
+
+// Paths the exporter serves itself, which the metrics may not shadow.
+constexpr std::array<std::string_view, 4> kOwnPaths{"/healthz", "/-/ready", "/-/reload", "/debug/maps"};
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+std::string read_listen_address(const Field& field) {
+  std::string address = read_string(field);
+  const std::string expected = "expected HOST:PORT such as 127.0.0.1:8931 (port 0 picks a free one)";
+  if (address.starts_with('[')) {
+    field.fail("IPv6 addresses are not supported by the HTTP server; " + expected);
+  }
+  const std::size_t colon = address.rfind(':');
+  if (colon == std::string::npos) field.fail("\"" + address + "\" has no port; " + expected);
+  const std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) {
+    field.fail("invalid host in \"" + address + "\"; " + expected);
+  }
+  const bool numeric = !port.empty() && port.size() <= 5 &&
+                       std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!numeric || std::stoul(port) > 65535) field.fail("invalid port in \"" + address + "\"; " + expected);
+  return address;
+}
+
+std::string read_telemetry_path(const Field& field) {
+  std::string path = read_string(field);
+  const bool clean = std::none_of(path.begin(), path.end(),
+                                  [](char c) { return c <= ' ' || c == '?' || c == '#' || c == 0x7f; });
+  if (!path.starts_with('/') || path == "/" || !clean) {
+    field.fail("invalid path \"" + path + "\"; expected a path such as /metrics (not /, no spaces, ? or #)");
+  }
+  if (std::find(kOwnPaths.begin(), kOwnPaths.end(), path) != kOwnPaths.end()) {
+    field.fail("\"" + path + "\" is served by the exporter itself; expected another path such as /metrics");
+  }
+  return path;
+}
+
+}  // namespace
+
+ServerConfig read_server(const Field& field) {
+  const MappingReader section(field,
+                              {"listen_address", "telemetry_path", "web_config_file", "max_tracked_maps"});
+  ServerConfig server;
+  if (auto value = section.find("listen_address")) server.listen_address = read_listen_address(*value);
+  if (auto value = section.find("telemetry_path")) server.telemetry_path = read_telemetry_path(*value);
+  if (auto value = section.find("web_config_file")) server.web_config_file = read_string(*value);
+  if (auto value = section.find("max_tracked_maps")) {
+    server.max_tracked_maps = read_unsigned(*value, 1, kMaxTrackedMaps);
+  }
+  return server;
+}
+
+}  // namespace mapscope::config::detail

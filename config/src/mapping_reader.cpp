@@ -20,7 +20,10 @@ MappingReader MappingReader::with_any_keys(const Field& mapping) {
 MappingReader::MappingReader(const Field& mapping, std::vector<std::string_view> allowed, bool any_key)
     : mapping_(mapping), allowed_(std::move(allowed)), any_key_(any_key) {
   if (mapping.value.IsNull()) return;
-  if (!mapping.value.IsMap()) mapping.fail("expected a mapping, got " + describe(mapping.value));
+  if (!mapping.value.IsMap()) {
+    const std::string keys = any_key ? "" : " with keys " + join(allowed_);
+    mapping.fail("expected a mapping" + keys + ", got " + describe(mapping.value));
+  }
   for (auto it = mapping.value.begin(); it != mapping.value.end(); ++it) {
     check_key(it->first);
     const std::string& key = it->first.Scalar();

@@ -26,9 +26,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string_view> closest_match(std::string_view word,
                                               const std::vector<std::string_view>& candidates) {
-  constexpr std::size_t kMaxTypo = 2;
+  // Short words tolerate one typo: "go1.19" is not a misspelt "go1.22".
+  constexpr std::size_t kShortWord = 6;
+  const std::size_t max_typo = word.size() <= kShortWord ? 1 : 2;
   std::optional<std::string_view> best;
-  std::size_t best_distance = kMaxTypo + 1;
+  std::size_t best_distance = max_typo + 1;
   for (std::string_view candidate : candidates) {
     const std::size_t distance = edit_distance(word, candidate);
     if (distance < best_distance && distance < word.size()) {

@@ -15,14 +15,16 @@ int main(int argc, char** argv) {
     map.insert_or_assign(key, key);
     const mapcore::MapStats s = map.stats();
     if (s.growing != was_growing) {
-      std::printf("%12lld %8s %12llu %14llu %14llu\n", static_cast<long long>(key + 1), s.growing ? "start" : "finish",
-                  static_cast<unsigned long long>(s.log2_buckets), static_cast<unsigned long long>(s.bucket_bytes),
+      std::printf("%12lld %8s %12llu %14llu %14llu\n", static_cast<long long>(key + 1),
+                  s.growing ? "start" : "finish", static_cast<unsigned long long>(s.log2_buckets),
+                  static_cast<unsigned long long>(s.bucket_bytes),
                   static_cast<unsigned long long>(s.oldbucket_bytes));
       was_growing = s.growing;
     }
   }
   const mapcore::MapStats s = map.stats();
   std::printf("entries %llu, B %llu, %llu bytes held\n", static_cast<unsigned long long>(s.entries),
-              static_cast<unsigned long long>(s.log2_buckets), static_cast<unsigned long long>(s.total_bytes()));
+              static_cast<unsigned long long>(s.log2_buckets),
+              static_cast<unsigned long long>(s.total_bytes()));
   return 0;
 }

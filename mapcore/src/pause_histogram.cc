@@ -7,7 +7,8 @@ namespace {
 
 constexpr std::array<std::uint64_t, kPauseBoundsSeconds.size()> bounds_in_nanoseconds() {
   std::array<std::uint64_t, kPauseBoundsSeconds.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint64_t>(kPauseBoundsSeconds[i] * 1e9 + 0.5);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<std::uint64_t>(kPauseBoundsSeconds[i] * 1e9 + 0.5);
   return out;
 }
 

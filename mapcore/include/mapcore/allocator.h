@@ -26,7 +26,8 @@ struct CallocAllocator {
 template <class A>
 concept MapAllocator = requires(A a, void* p, std::size_t n) {
   { a.allocate_zeroed(n) } -> std::same_as<void*>;
-  { a.deallocate(p, n) } noexcept;
+  { a.deallocate(p, n) }
+  noexcept;
 };
 
 }  // namespace mapcore

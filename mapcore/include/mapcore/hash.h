@@ -40,11 +40,11 @@ inline std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_
 // other type with a std::hash specialisation has that result mixed with the seed.
 template <class K, class Enable = void>
 struct Hash {
-  std::uint64_t operator()(const K& key, std::uint64_t seed) const noexcept(noexcept(std::hash<K>{}(key)))
-    requires requires { std::hash<K>{}(key); }
-  {
-    return mix_word(static_cast<std::uint64_t>(std::hash<K>{}(key)), seed);
+  std::uint64_t operator()(const K& key, std::uint64_t seed) const
+      noexcept(noexcept(std::hash<K>{}(key))) requires requires {
+    std::hash<K>{}(key);
   }
+  { return mix_word(static_cast<std::uint64_t>(std::hash<K>{}(key)), seed); }
 };
 
 template <class K>

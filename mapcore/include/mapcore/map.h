@@ -115,18 +115,22 @@ class Map {
   static constexpr std::size_t kSlots = internal::kSlots;
   static constexpr bool kIndirectKey = internal::Slot<K>::kIndirect;
   static constexpr bool kIndirectValue = internal::Slot<V>::kIndirect;
-  static constexpr bool kTrivialEntries =
-      !kIndirectKey && !kIndirectValue && std::is_trivially_destructible_v<K> && std::is_trivially_destructible_v<V>;
+  static constexpr bool kTrivialEntries = !kIndirectKey && !kIndirectValue &&
+                                          std::is_trivially_destructible_v<K> &&
+                                          std::is_trivially_destructible_v<V>;
 
-  static_assert(kIndirectKey || std::is_nothrow_move_constructible_v<K>, "evacuation moves keys and must not throw");
-  static_assert(kIndirectValue || std::is_nothrow_move_constructible_v<V>, "evacuation moves values and must not throw");
+  static_assert(kIndirectKey || std::is_nothrow_move_constructible_v<K>,
+                "evacuation moves keys and must not throw");
+  static_assert(kIndirectValue || std::is_nothrow_move_constructible_v<V>,
+                "evacuation moves values and must not throw");
   static_assert(alignof(Bucket) <= alignof(std::max_align_t), "buckets come from malloc-aligned memory");
 
  public:
   using key_type = K;
   using mapped_type = V;
 
-  explicit Map(std::size_t hint = 0, Options options = {}, Hash hash = Hash{}, Eq eq = Eq{}, Alloc alloc = Alloc{})
+  explicit Map(std::size_t hint = 0, Options options = {}, Hash hash = Hash{}, Eq eq = Eq{},
+               Alloc alloc = Alloc{})
       : options_(options), hash_(std::move(hash)), eq_(std::move(eq)), alloc_(std::move(alloc)) {
     rng_state_ = options.seed ? *options.seed ^ 0x9e3779b97f4a7c15ULL : random_seed();
     seed_ = options.seed ? *options.seed : next_random();
@@ -260,7 +264,9 @@ class Map {
   }
 
   // Time spent by single writes on growth work (starting grows, evacuating); any thread.
-  PauseHistogramSnapshot write_pauses() const { return write_pauses_.snapshot(); }
+  PauseHistogramSnapshot write_pauses() const {
+    return write_pauses_.snapshot();
+  }
 
   // Growth work without a write: evacuates up to max_buckets old buckets at the cursor.
   // Returns how many were evacuated (0 when no grow is in progress).
@@ -297,8 +303,12 @@ class Map {
     return count_ * 8 * kLoadFactorDen < load_factor_num() * bucket_count(main_.log2);
   }
 
-  bool growing() const { return grow_ != GrowKind::None; }
-  const Options& options() const { return options_; }
+  bool growing() const {
+    return grow_ != GrowKind::None;
+  }
+  const Options& options() const {
+    return options_;
+  }
 
  private:
   enum class GrowKind : std::uint8_t { None, Double, SameSize, Shrink };
@@ -332,10 +342,16 @@ class Map {
   static constexpr std::uint8_t kMaxLog2Buckets = 56;
   static constexpr std::size_t kEvacuationScanLimit = 1024;
 
-  static constexpr std::size_t bucket_count(std::uint8_t log2) { return std::size_t{1} << log2; }
-  static std::size_t overflow_block_bytes() { return internal::go_rounded_size(sizeof(Bucket)); }
+  static constexpr std::size_t bucket_count(std::uint8_t log2) {
+    return std::size_t{1} << log2;
+  }
+  static std::size_t overflow_block_bytes() {
+    return internal::go_rounded_size(sizeof(Bucket));
+  }
 
-  std::uint64_t load_factor_num() const { return options_.profile == Profile::Go121 ? 12 : 13; }
+  std::uint64_t load_factor_num() const {
+    return options_.profile == Profile::Go121 ? 12 : 13;
+  }
 
   // Go's overLoadFactor: more than one bucket's worth and more than 6.5 (or 6.0) per bucket.
   // The integer arithmetic is Go's, including 2^0 / 2 == 0.
@@ -349,7 +365,9 @@ class Map {
     return noverflow_ >= (std::uint32_t{1} << log2);
   }
 
-  bool needs_grow() const { return over_load_factor(count_ + 1, main_.log2) || too_many_overflow_buckets(); }
+  bool needs_grow() const {
+    return over_load_factor(count_ + 1, main_.log2) || too_many_overflow_buckets();
+  }
 
   std::uint8_t shrink_target() const {
     std::uint8_t log2 = 0;
@@ -357,9 +375,15 @@ class Map {
     return log2;
   }
 
-  std::uint64_t hash_of(const K& key) const { return hash_(key, seed_); }
-  std::size_t main_mask() const { return bucket_count(main_.log2) - 1; }
-  std::size_t old_mask() const { return bucket_count(old_.log2) - 1; }
+  std::uint64_t hash_of(const K& key) const {
+    return hash_(key, seed_);
+  }
+  std::size_t main_mask() const {
+    return bucket_count(main_.log2) - 1;
+  }
+  std::size_t old_mask() const {
+    return bucket_count(old_.log2) - 1;
+  }
 
   // ---- randomness -------------------------------------------------------------------------
 
@@ -801,7 +825,8 @@ class Map {
 
   // Counts the overflow buckets the evacuation will need and reserves them up front.
   void reserve_for_evacuation(Bucket* old_bucket, const std::array<Destination, 2>& destinations) {
-    if (old_bucket->overflow == nullptr && grow_ != GrowKind::Shrink) return;  // <= 8 entries fit a fresh bucket
+    if (old_bucket->overflow == nullptr && grow_ != GrowKind::Shrink)
+      return;  // <= 8 entries fit a fresh bucket
     std::array<std::size_t, 2> entries{};
     for (Bucket* b = old_bucket; b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kSlots; ++i) {
@@ -970,17 +995,17 @@ class Map {
   Array main_;
   Array old_;  // while growing
   GrowKind grow_ = GrowKind::None;
-  std::size_t nevacuate_ = 0;           // evacuation cursor: old buckets below it are evacuated
+  std::size_t nevacuate_ = 0;            // evacuation cursor: old buckets below it are evacuated
   std::uint64_t evacuated_in_grow_ = 0;  // old buckets evacuated in this grow, cursor or not
   std::size_t count_ = 0;
   std::uint64_t seed_ = 0;
   std::uint64_t rng_state_ = 0;
   std::uint16_t noverflow_ = 0;  // 16 bits, as in Go
   std::size_t next_preallocated_ = 0;
-  std::uint64_t overflow_in_use_ = 0;          // overflow buckets chained off the main array
-  std::uint64_t overflow_allocated_ = 0;       // ... of which allocated one by one
-  std::uint64_t old_overflow_allocated_ = 0;   // one-by-one overflow buckets still held by the old array
-  Bucket* reserved_ = nullptr;                 // overflow buckets reserved for the evacuation under way
+  std::uint64_t overflow_in_use_ = 0;         // overflow buckets chained off the main array
+  std::uint64_t overflow_allocated_ = 0;      // ... of which allocated one by one
+  std::uint64_t old_overflow_allocated_ = 0;  // one-by-one overflow buckets still held by the old array
+  Bucket* reserved_ = nullptr;                // overflow buckets reserved for the evacuation under way
   std::array<std::uint64_t, kChainLengthCells> chain_lengths_{};
   std::uint64_t grows_double_ = 0;
   std::uint64_t grows_same_size_ = 0;

@@ -13,22 +13,23 @@ namespace mapcore {
 inline constexpr std::size_t kChainLengthCells = 8;
 
 struct MapStats {
-  std::uint64_t entries = 0;        // live entries
-  std::uint64_t log2_buckets = 0;   // B
-  std::uint64_t buckets = 0;        // 2^B
-  std::uint64_t overflow_buckets = 0;  // overflow buckets chained off the current array (exact)
-  std::uint64_t noverflow = 0;      // Go's estimator that drives same-size growth
-  std::uint64_t old_buckets = 0;    // old array size while growing, else 0
-  std::uint64_t evacuated = 0;      // evacuation cursor (nevacuate) while growing, else 0
+  std::uint64_t entries = 0;             // live entries
+  std::uint64_t log2_buckets = 0;        // B
+  std::uint64_t buckets = 0;             // 2^B
+  std::uint64_t overflow_buckets = 0;    // overflow buckets chained off the current array (exact)
+  std::uint64_t noverflow = 0;           // Go's estimator that drives same-size growth
+  std::uint64_t old_buckets = 0;         // old array size while growing, else 0
+  std::uint64_t evacuated = 0;           // evacuation cursor (nevacuate) while growing, else 0
   std::uint64_t evacuation_pending = 0;  // old buckets not yet evacuated (exact), 0 when not growing
-  std::uint64_t bucket_bytes = 0;   // main array: preallocated overflow buckets and size-class rounding included
-  std::uint64_t overflow_bytes = 0;    // overflow buckets allocated one by one for the current array
-  std::uint64_t oldbucket_bytes = 0;   // old array plus its overflow buckets while a grow is in progress
-  std::uint64_t indirect_bytes = 0;    // out-of-line keys and values (types over 128 bytes)
+  std::uint64_t bucket_bytes =
+      0;  // main array: preallocated overflow buckets and size-class rounding included
+  std::uint64_t overflow_bytes = 0;   // overflow buckets allocated one by one for the current array
+  std::uint64_t oldbucket_bytes = 0;  // old array plus its overflow buckets while a grow is in progress
+  std::uint64_t indirect_bytes = 0;   // out-of-line keys and values (types over 128 bytes)
   std::uint64_t grows_double_total = 0;
   std::uint64_t grows_same_size_total = 0;
-  std::uint64_t shrinks_total = 0;             // halving grows started by shrinking
-  std::uint64_t evacuated_buckets_total = 0;   // old buckets evacuated, by writes and by the collector
+  std::uint64_t shrinks_total = 0;                 // halving grows started by shrinking
+  std::uint64_t evacuated_buckets_total = 0;       // old buckets evacuated, by writes and by the collector
   std::uint64_t evacuated_by_collector_total = 0;  // the part of the above done without a write
   std::uint64_t inserts_total = 0;
   std::uint64_t updates_total = 0;
@@ -40,7 +41,9 @@ struct MapStats {
   bool shrinking = false;  // the grow in progress is a shrink
 
   // Every byte the map holds from its allocator (the header object itself excluded).
-  std::uint64_t total_bytes() const { return bucket_bytes + overflow_bytes + oldbucket_bytes + indirect_bytes; }
+  std::uint64_t total_bytes() const {
+    return bucket_bytes + overflow_bytes + oldbucket_bytes + indirect_bytes;
+  }
 };
 
 }  // namespace mapcore

@@ -92,7 +92,7 @@ class SharedMap {
     return map_.sparse() && map_.shrink_to_fit();
   }
 
-  MapStats stats() const { return map_.stats(); }                             // lock-free
+  MapStats stats() const { return map_.stats(); }                              // lock-free
   PauseHistogramSnapshot write_pauses() const { return map_.write_pauses(); }  // lock-free
   const Options& options() const { return map_.options(); }
 

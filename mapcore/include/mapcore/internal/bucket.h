@@ -17,14 +17,16 @@ inline constexpr std::size_t kSlots = 8;
 inline constexpr std::size_t kMaxInlineBytes = 128;
 
 // tophash cell states. Values below kMinTopHash are reserved; a real tophash is bumped past them.
-inline constexpr std::uint8_t kEmptyRest = 0;        // empty, and so is every later cell of the chain
-inline constexpr std::uint8_t kEmptyOne = 1;         // empty
-inline constexpr std::uint8_t kEvacuatedX = 2;       // entry moved to the first half of a doubled array
-inline constexpr std::uint8_t kEvacuatedY = 3;       // entry moved to the second half
-inline constexpr std::uint8_t kEvacuatedEmpty = 4;   // empty, and the bucket is evacuated
+inline constexpr std::uint8_t kEmptyRest = 0;       // empty, and so is every later cell of the chain
+inline constexpr std::uint8_t kEmptyOne = 1;        // empty
+inline constexpr std::uint8_t kEvacuatedX = 2;      // entry moved to the first half of a doubled array
+inline constexpr std::uint8_t kEvacuatedY = 3;      // entry moved to the second half
+inline constexpr std::uint8_t kEvacuatedEmpty = 4;  // empty, and the bucket is evacuated
 inline constexpr std::uint8_t kMinTopHash = 5;
 
-inline bool is_empty_cell(std::uint8_t top) noexcept { return top <= kEmptyOne; }
+inline bool is_empty_cell(std::uint8_t top) noexcept {
+  return top <= kEmptyOne;
+}
 
 inline std::uint8_t tophash_of(std::uint64_t hash) noexcept {
   const auto top = static_cast<std::uint8_t>(hash >> 56);

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Renders the key dashboard panel, memory by region over time, for chosen maps as PNG charts with gnuplot.
+
+Grafana is not packaged for Debian; this draws the same series from Prometheus's range API (the query of the map
+dashboard's "Memory by region" panel, one map at a time), so a reader can see the leak and the fix without a
+Grafana. One chart per map (memory-MAP.png) and one sheet with all of them side by side (memory-by-region.png).
+
+usage: render_panels.py --prometheus URL --out DIR [--maps A,B,...] [--start -15m|UNIX] [--end now|UNIX]
+                        [--step SECONDS] [--job REGEX] [--instance REGEX] [--size WxH] [--keep-data]
+Exits 2 with a one-line error when Prometheus cannot be read or gnuplot fails.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+DEFAULT_MAPS = "frozen-midgrow,frozen-midgrow-active,drained,drained-active"
+# Stacking order, bottom to top, and colours of the regions.
+REGIONS = (("buckets", "#4e79a7"), ("overflow", "#f28e2b"), ("oldbuckets", "#e15759"), ("indirect", "#76b7b2"))
+MIB = 1024.0 * 1024.0
+_RELATIVE = re.compile(r"^-(\d+)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RenderError(Exception):
+    pass
+
+
+def parse_time(text, now):
+    if text == "now":
+        return now
+    relative = _RELATIVE.match(text)
+    if relative:
+        return now - int(relative.group(1)) * _UNIT_SECONDS[relative.group(2)]
+    try:
+        return float(text)
+    except ValueError:
+        raise RenderError(f"bad time {text!r}: expected now, -15m style or unix seconds") from None
+
+
+def memory_query(map_name, job, instance):
+    selector = f'map="{map_name}", job=~"{job}", instance=~"{instance}"'
+    return f"sum by (region) (mapcore_map_memory_bytes{{{selector}}})"
+
+
+def query_range(prometheus, query, start, end, step):
+    """Returns {region: [(t, value), ...]} from /api/v1/query_range."""
+    params = urllib.parse.urlencode({"query": query, "start": f"{start:.3f}", "end": f"{end:.3f}", "step": step})
+    url = prometheus.rstrip("/") + "/api/v1/query_range?" + params
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            body = json.load(response)
+    except urllib.error.HTTPError as err:
+        detail = err.read().decode("utf-8", "replace")[:200]
+        raise RenderError(f"{prometheus}: HTTP {err.code} for {query}: {detail}") from None
+    except (urllib.error.URLError, OSError, ValueError) as err:
+        raise RenderError(f"{prometheus}: cannot read the range API: {err}") from None
+    if body.get("status") != "success":
+        raise RenderError(f"{prometheus}: {body.get('errorType', 'error')}: {body.get('error', body)}")
+    series = {}
+    for result in body.get("data", {}).get("result", []):
+        region = result.get("metric", {}).get("region", "")
+        series[region] = [(float(t), float(v)) for t, v in result.get("values", [])]
+    return series
+
+
+def stacked_rows(series):
+    """Rows of (t, cumulative MiB per region in REGIONS order); a missing or NaN sample counts 0."""
+    times = sorted({t for values in series.values() for t, _ in values})
+    lookup = {region: dict(values) for region, values in series.items()}
+    rows = []
+    for t in times:
+        total = 0.0
+        row = [t]
+        for region, _ in REGIONS:
+            value = lookup.get(region, {}).get(t, 0.0)
+            total += 0.0 if math.isnan(value) else value / MIB
+            row.append(total)
+        rows.append(row)
+    return rows
+
+
+def write_data(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# unix_time " + " ".join(f"cumulative_{region}_mib" for region, _ in REGIONS) + "\n")
+        for row in rows:
+            f.write(" ".join(f"{value:.6f}" if i else f"{value:.3f}" for i, value in enumerate(row)) + "\n")
+
+
+def plot_commands(data_path, title):
+    """gnuplot commands drawing one stacked-area chart."""
+    lines = [f'set title "{title}"', "set xdata time", 'set timefmt "%s"', 'set format x "%H:%M:%S"',
+             'set xlabel "time (UTC)"', 'set ylabel "MiB"', "set yrange [0:*]", "set autoscale xfix",
+             "set key below horizontal", "set grid ytics"]
+    layers = []
+    for column, (region, colour) in enumerate(REGIONS, start=2):
+        below = f"${column - 1}" if column > 2 else "0"
+        layers.append(f'"{data_path}" using 1:({below}):{column} with filledcurves '
+                      f'fillcolor rgb "{colour}" fillstyle solid 0.8 title "{region}"')
+    lines.append("plot " + ", \\\n     ".join(layers))
+    return lines
+
+
+def run_gnuplot(commands):
+    try:
+        result = subprocess.run(["gnuplot"], input="\n".join(commands) + "\n", capture_output=True, text=True,
+                                check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise RenderError(f"gnuplot: {err}") from None
+    if result.returncode != 0:
+        raise RenderError(f"gnuplot failed: {result.stderr.strip().splitlines()[-1:] or result.returncode}")
+
+
+def render(args):
+    now = time.time()
+    end = parse_time(args.end, now)
+    start = parse_time(args.start, end)
+    if start >= end:
+        raise RenderError("--start must be before --end")
+    step = args.step or max(1, int((end - start) / 300))
+    width, height = (int(n) for n in args.size.split("x"))
+    maps = [m for m in args.maps.split(",") if m]
+    os.makedirs(args.out, exist_ok=True)
+    written = []
+    charts = []
+    for map_name in maps:
+        series = query_range(args.prometheus, memory_query(map_name, args.job, args.instance), start, end, step)
+        if not series:
+            raise RenderError(f"no series for map {map_name} between {start:.0f} and {end:.0f}")
+        data_path = os.path.join(args.out, f"memory-{map_name}.dat")
+        write_data(data_path, stacked_rows(series))
+        title = f"{map_name}: memory by region"
+        png = os.path.join(args.out, f"memory-{map_name}.png")
+        run_gnuplot([f'set terminal pngcairo size {width},{height} font "sans,10"', f'set output "{png}"']
+                    + plot_commands(data_path, title))
+        written.append(png)
+        charts.append((data_path, title))
+    sheet = os.path.join(args.out, "memory-by-region.png")
+    columns = 2 if len(charts) > 1 else 1
+    rows = (len(charts) + columns - 1) // columns
+    commands = [f'set terminal pngcairo size {width * columns},{height * rows} font "sans,10"',
+                f'set output "{sheet}"', f"set multiplot layout {rows},{columns}"]
+    for data_path, title in charts:
+        commands += plot_commands(data_path, title)
+    run_gnuplot(commands + ["unset multiplot"])
+    written.append(sheet)
+    if not args.keep_data:
+        for data_path, _ in charts:
+            os.unlink(data_path)
+    return written
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--prometheus", required=True, help="Prometheus base URL, e.g. http://127.0.0.1:9090")
+    parser.add_argument("--out", required=True, help="directory for the PNG files")
+    parser.add_argument("--maps", default=DEFAULT_MAPS, help=f"comma-separated map names (default {DEFAULT_MAPS})")
+    parser.add_argument("--start", default="-15m")
+    parser.add_argument("--end", default="now")
+    parser.add_argument("--step", type=int, default=0, help="seconds between points (default: about 300 points)")
+    parser.add_argument("--job", default=".+")
+    parser.add_argument("--instance", default=".+")
+    parser.add_argument("--size", default="800x450", help="size of one chart in pixels")
+    parser.add_argument("--keep-data", action="store_true", help="keep the gnuplot data files next to the PNGs")
+    args = parser.parse_args(argv)
+    if not re.fullmatch(r"\d+x\d+", args.size):
+        print(f"render_panels: bad --size {args.size!r}: expected WIDTHxHEIGHT", file=sys.stderr)
+        return 2
+    try:
+        written = render(args)
+    except RenderError as err:
+        print(f"render_panels: {err}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -274,9 +274,9 @@ class Map {
     internal::WriteScope scope(writing_);
     std::size_t done = 0;
     while (growing() && done < max_buckets) {
-      const std::uint64_t before = evacuated_in_grow_;
+      const std::uint64_t before = evacuated_total_;  // monotonic: finishing the grow resets evacuated_in_grow_
       evacuate_old_bucket(nevacuate_);
-      done += evacuated_in_grow_ - before;
+      done += evacuated_total_ - before;
     }
     evacuated_by_collector_ += done;
     if (done != 0) dirty_ = true;

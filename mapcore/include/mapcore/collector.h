@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mapcore/map_stats.h"
@@ -43,16 +44,33 @@ struct CollectorStats {
   PauseHistogramSnapshot pauses;            // one observation per lock hold
 };
 
+// What one hold of a map's lock did, measured inside the hold.
+struct MaintenanceSlice {
+  std::size_t evacuated = 0;         // old buckets evacuated
+  bool shrink_started = false;       // a shrink was started
+  MapStats before;                   // the map when the hold began
+  MapStats after;                    // ... and when it ended
+  std::chrono::nanoseconds held{0};  // how long the lock was held: the pause owners saw
+};
+
 // What the collector needs of a map; SharedMap satisfies it through an adapter (see add()).
 class Maintainable {
  public:
   virtual ~Maintainable() = default;
-  virtual MapStats stats() const = 0;                        // lock-free
+  virtual MapStats stats() const = 0;                         // lock-free
   virtual std::size_t evacuate(std::size_t max_buckets) = 0;  // takes the map's lock once
   virtual bool shrink_if_sparse() = 0;                        // takes the map's lock once
+
+  // The same two operations, measured. The defaults time the calls above and read stats() around
+  // them, so an owner's write between the reads can blur the byte counts; an implementation that
+  // can do all of it inside one hold of its lock (as SharedMap's adapter does) should override.
+  virtual MaintenanceSlice evacuate_slice(std::size_t max_buckets);
+  virtual MaintenanceSlice shrink_slice();
 };
 
 class Collector {
+  struct State;  // the implementation's state, in collector.cc
+
  public:
   class Registration;
 
@@ -86,20 +104,23 @@ class Collector {
 
    private:
     friend class Collector;
-    Registration(Collector* collector, std::uint64_t id) : collector_(collector), id_(id) {}
-    Collector* collector_ = nullptr;
+    Registration(std::weak_ptr<State> state, std::uint64_t id) : state_(std::move(state)), id_(id) {}
+    std::weak_ptr<State> state_;
     std::uint64_t id_ = 0;
   };
 
  private:
+  // Registered maps, counters, the pause histogram and the thread live in collector.cc. A
+  // Registration holds the state weakly, so a handle that outlives its collector is harmless.
   struct Entry;
-  void remove(std::uint64_t id);
+  static void remove(State& state, std::uint64_t id);
   void thread_main();
+  bool start_shrink(Entry& entry);
+  bool drive(Entry& entry, std::chrono::steady_clock::time_point deadline);
+  void account(Entry& entry, const MaintenanceSlice& slice);
 
   CollectorOptions options_;
-  // Implementation state lives in collector.cc.
-  struct State;
-  std::unique_ptr<State> state_;
+  std::shared_ptr<State> state_;
 };
 
 namespace internal {
@@ -111,7 +132,32 @@ class SharedMapAdapter final : public Maintainable {
   std::size_t evacuate(std::size_t max_buckets) override { return map_.evacuate(max_buckets); }
   bool shrink_if_sparse() override { return map_.shrink_if_sparse(); }
 
+  // One lock hold each; the clock starts once the lock is taken, so waiting for an owner's
+  // write is not counted as a pause the collector caused.
+  MaintenanceSlice evacuate_slice(std::size_t max_buckets) override {
+    return map_.with_lock([&](auto& map) {
+      return measured(map, [&](MaintenanceSlice& slice) { slice.evacuated = map.evacuate(max_buckets); });
+    });
+  }
+  MaintenanceSlice shrink_slice() override {
+    return map_.with_lock([&](auto& map) {
+      return measured(
+          map, [&](MaintenanceSlice& slice) { slice.shrink_started = map.sparse() && map.shrink_to_fit(); });
+    });
+  }
+
  private:
+  template <class MapT, class Work>
+  static MaintenanceSlice measured(MapT& map, Work&& work) {
+    MaintenanceSlice slice;
+    const auto start = std::chrono::steady_clock::now();
+    slice.before = map.stats();
+    work(slice);
+    slice.after = map.stats();
+    slice.held = std::chrono::steady_clock::now() - start;
+    return slice;
+  }
+
   SharedMapT& map_;
 };
 }  // namespace internal

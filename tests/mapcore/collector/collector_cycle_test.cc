@@ -1,0 +1,307 @@
+// Collector cycles run on the test thread (run_cycle): which maps a cycle touches, how it
+// slices its work, what it counts, and what registration guarantees.
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <unordered_map>
+
+#include <gtest/gtest.h>
+
+#include "collector_test_support.h"
+#include "mapcore/collector.h"
+#include "mapcore/shared_map.h"
+
+namespace mapcore::testing {
+namespace {
+
+using IntMap = SharedMap<std::int64_t, std::int64_t>;
+using Reference = std::unordered_map<std::int64_t, std::int64_t>;
+using namespace std::chrono_literals;
+
+Options active() {
+  Options options;
+  options.maintenance = Maintenance::Active;
+  return options;
+}
+constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+
+// Inserts keys 0..n-1 (value = key + 1).
+void fill(IntMap& map, Reference& reference, std::int64_t n) {
+  for (std::int64_t key = 0; key < n; ++key) {
+    map.insert_or_assign(key, key + 1);
+    reference[key] = key + 1;
+  }
+}
+
+void drain_to(IntMap& map, Reference& reference, std::size_t keep) {
+  for (std::int64_t key = 0; reference.size() > keep; ++key) {
+    if (reference.erase(key) != 0) map.erase(key);
+  }
+}
+
+void expect_contents(IntMap& map, const Reference& reference) {
+  map.with_lock([&](const auto& m) { expect_same_contents(m, reference); });
+}
+
+std::int64_t table_bytes(const MapStats& s) {
+  return static_cast<std::int64_t>(s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes);
+}
+
+// Insert counts that start a doubling (go-classic-map.md): B 16 -> 17, 15 -> 16, 13 -> 14, 12 -> 13.
+constexpr std::int64_t kBigFreeze = kSanitized ? 53'249 : 425'985;
+constexpr std::int64_t kMediumFreeze = kSanitized ? 26'625 : 212'993;
+
+// A generous budget: a cycle that starts work can finish a small map.
+CollectorOptions roomy() {
+  return {.budget = 50ms};
+}
+
+TEST(CollectorCycle, LeavesGoMapsAlone) {
+  IntMap map;  // Maintenance::Go
+  Reference reference;
+  fill(map, reference, 6657);
+  const MapStats frozen = map.stats();
+  ASSERT_TRUE(frozen.growing);
+  Collector collector(roomy());
+  const auto registration = collector.add(map);
+  EXPECT_EQ(collector.stats().maps, 1u);
+  for (int i = 0; i < 30; ++i) collector.run_cycle();
+  const MapStats after = map.stats();
+  EXPECT_TRUE(after.growing);
+  EXPECT_EQ(after.oldbucket_bytes, frozen.oldbucket_bytes);
+  EXPECT_EQ(after.evacuation_pending, frozen.evacuation_pending);
+  EXPECT_EQ(after.evacuated_by_collector_total, 0u);
+  const CollectorStats stats = collector.stats();
+  EXPECT_EQ(stats.cycles_total, 30u);
+  EXPECT_EQ(stats.evacuated_buckets_total, 0u);
+  EXPECT_EQ(stats.pauses.count, 0u) << "a Go map's lock is never taken";
+}
+
+// A grow is stalled when a whole cycle passed without write-driven evacuation.
+TEST(CollectorCycle, FinishesAGrowOnlyOnceWritesStopped) {
+  IntMap map(0, active());
+  Reference reference;
+  fill(map, reference, 6657);
+  const MapStats frozen = map.stats();
+  Collector collector(roomy());
+  const auto registration = collector.add(map);
+
+  collector.run_cycle();  // first sight: no history yet
+  EXPECT_EQ(map.stats().evacuated_by_collector_total, 0u);
+  map.insert_or_assign(0, 1);  // an update does growth work: progress
+  collector.run_cycle();
+  EXPECT_EQ(map.stats().evacuated_by_collector_total, 0u) << "writes were making progress";
+  const MapStats before = map.stats();
+  collector.run_cycle();  // no write since the previous cycle: stalled
+  const MapStats after = map.stats();
+  EXPECT_FALSE(after.growing);
+  EXPECT_EQ(after.oldbucket_bytes, 0u);
+  EXPECT_EQ(after.evacuated_by_collector_total, before.evacuation_pending);
+
+  const CollectorStats stats = collector.stats();
+  EXPECT_EQ(stats.evacuated_buckets_total, before.evacuation_pending);
+  EXPECT_GE(stats.pauses.count, 1u);
+  // Reclaimed: the old array and its overflow, less overflow the new array took meanwhile.
+  EXPECT_EQ(static_cast<std::int64_t>(stats.reclaimed_bytes_total), table_bytes(before) - table_bytes(after));
+  EXPECT_GE(stats.reclaimed_bytes_total,
+            frozen.oldbucket_bytes - (after.overflow_bytes - frozen.overflow_bytes));
+  EXPECT_EQ(stats.shrinks_started_total, 0u) << "6657 entries in B = 11 are not sparse";
+  expect_contents(map, reference);
+}
+
+TEST(CollectorCycle, AMapWrittenEveryCycleIsLeftToItsWrites) {
+  IntMap map(0, active());
+  Reference reference;
+  fill(map, reference, 6657);
+  Collector collector(roomy());
+  const auto registration = collector.add(map);
+  std::int64_t key = 0;
+  while (map.stats().growing) {
+    collector.run_cycle();
+    map.insert_or_assign(key, key + 1);
+    ++key;
+  }
+  EXPECT_EQ(map.stats().evacuated_by_collector_total, 0u);
+  EXPECT_EQ(collector.stats().evacuated_buckets_total, 0u);
+  expect_contents(map, reference);
+}
+
+// Within the default budget (1 ms) a big stalled grow takes several cycles, in slices that
+// adapt from 16 buckets to the measured cost per bucket.
+TEST(CollectorCycle, SlicesWorkAcrossCyclesWithinTheBudget) {
+  IntMap map(0, active());
+  Reference reference;
+  fill(map, reference, kBigFreeze);
+  ASSERT_TRUE(map.stats().growing);
+  const std::uint64_t pending = map.stats().evacuation_pending;
+  ASSERT_GT(pending, 4000u);
+
+  Collector collector;  // defaults: 1 ms budget, 250 us pauses
+  const auto registration = collector.add(map);
+  collector.run_cycle();
+  int cycles = 0;
+  while (map.stats().growing && cycles < 10'000) {
+    collector.run_cycle();
+    ++cycles;
+    if (cycles == 1) {
+      const std::uint64_t done = map.stats().evacuated_by_collector_total;
+      EXPECT_GT(done, 0u);
+      EXPECT_LT(done, pending) << "one 1 ms cycle cannot evacuate " << pending << " buckets";
+    }
+  }
+  EXPECT_FALSE(map.stats().growing);
+  EXPECT_GE(cycles, 2);
+  const CollectorStats stats = collector.stats();
+  EXPECT_EQ(stats.evacuated_buckets_total, pending);
+  EXPECT_GT(stats.pauses.count, static_cast<std::uint64_t>(cycles)) << "several slices per cycle";
+  EXPECT_GT(stats.evacuated_buckets_total / stats.pauses.count, 16u) << "slices grew past the first size";
+  expect_contents(map, reference);
+}
+
+TEST(CollectorCycle, ShrinksASparseMapOnceAndAccountsTheBytes) {
+  IntMap map(0, active());
+  Reference reference;
+  fill(map, reference, 100'000);
+  map.evacuate(kAll);
+  drain_to(map, reference, 1000);
+  const MapStats drained = map.stats();
+  ASSERT_EQ(drained.log2_buckets, 14u);
+
+  Collector collector(roomy());
+  const auto registration = collector.add(map);
+  collector.run_cycle();  // a sparse map needs no history: the shrink starts at once
+  EXPECT_EQ(collector.stats().shrinks_started_total, 1u);
+  for (int i = 0; i < 100 && map.stats().growing; ++i) collector.run_cycle();
+  const MapStats shrunk = map.stats();
+  EXPECT_FALSE(shrunk.growing);
+  EXPECT_EQ(shrunk.log2_buckets, 9u);
+  EXPECT_EQ(shrunk.shrinks_total, 1u);
+  EXPECT_EQ(shrunk.evacuated_by_collector_total, 16384u);
+  EXPECT_LT(table_bytes(shrunk), table_bytes(drained) / 10);
+
+  const CollectorStats stats = collector.stats();
+  EXPECT_EQ(static_cast<std::int64_t>(stats.reclaimed_bytes_total),
+            table_bytes(drained) - table_bytes(shrunk));
+  EXPECT_EQ(stats.evacuated_buckets_total, 16384u);
+  expect_contents(map, reference);
+
+  for (int i = 0; i < 20; ++i) collector.run_cycle();
+  EXPECT_EQ(collector.stats().shrinks_started_total, 1u) << "a shrunk map is above its low-water mark";
+  EXPECT_EQ(map.stats().shrinks_total, 1u);
+}
+
+TEST(CollectorCycle, StalledGrowsComeBeforeShrinks) {
+  IntMap stalled(0, active());
+  IntMap sparse(0, active());
+  Reference stalled_reference;
+  Reference sparse_reference;
+  fill(stalled, stalled_reference, kMediumFreeze);
+  fill(sparse, sparse_reference, static_cast<std::int64_t>(1'000'000 / kScale));
+  sparse.evacuate(kAll);
+  drain_to(sparse, sparse_reference, 10);
+  // Registered in the other order: the order of work is the policy's, not the registry's.
+  Collector collector;
+  const auto r1 = collector.add(sparse);
+  const auto r2 = collector.add(stalled);
+  collector.run_cycle();  // the sparse map starts shrinking; the stalled one is not known yet
+  ASSERT_TRUE(sparse.stats().shrinking) << "precondition: one 1 ms cycle does not finish this shrink";
+  const std::uint64_t sparse_work = sparse.stats().evacuated_by_collector_total;
+  collector.run_cycle();  // the stalled grow takes the whole budget
+  EXPECT_GT(stalled.stats().evacuated_by_collector_total, 0u);
+  ASSERT_TRUE(stalled.stats().growing) << "precondition: one 1 ms cycle does not finish this grow";
+  EXPECT_EQ(sparse.stats().evacuated_by_collector_total, sparse_work)
+      << "no budget was left for the shrink while a stalled grow was unfinished";
+  for (int i = 0; i < 10'000 && (stalled.stats().growing || sparse.stats().growing); ++i)
+    collector.run_cycle();
+  EXPECT_FALSE(stalled.stats().growing);
+  EXPECT_FALSE(sparse.stats().growing);
+  EXPECT_EQ(sparse.stats().shrinks_total, 1u);
+  expect_contents(stalled, stalled_reference);
+  expect_contents(sparse, sparse_reference);
+}
+
+TEST(CollectorCycle, AResetRegistrationIsNeverTouchedAgain) {
+  IntMap map(0, active());
+  Reference reference;
+  fill(map, reference, 6657);
+  Collector collector(roomy());
+  auto registration = collector.add(map);
+  collector.run_cycle();
+  registration.reset();
+  EXPECT_EQ(collector.stats().maps, 0u);
+  for (int i = 0; i < 5; ++i) collector.run_cycle();
+  EXPECT_TRUE(map.stats().growing);
+  EXPECT_EQ(map.stats().evacuated_by_collector_total, 0u);
+  EXPECT_EQ(collector.stats().pauses.count, 0u);
+}
+
+TEST(CollectorCycle, RegistrationsMoveAndMayOutliveTheCollector) {
+  IntMap map(0, active());
+  Reference reference;
+  fill(map, reference, 6657);
+  Collector::Registration kept;
+  {
+    Collector collector(roomy());
+    {
+      Collector::Registration first = collector.add(map);
+      kept = std::move(first);
+    }  // the moved-from handle unregisters nothing
+    EXPECT_EQ(collector.stats().maps, 1u);
+    Collector::Registration second(std::move(kept));
+    kept = std::move(second);
+    EXPECT_EQ(collector.stats().maps, 1u);
+    collector.run_cycle();
+    collector.run_cycle();
+    EXPECT_FALSE(map.stats().growing);
+  }
+  kept.reset();  // the collector is gone: nothing to do, nothing to crash
+  expect_contents(map, reference);
+}
+
+TEST(CollectorCycle, TrimsOnceEnoughWasReclaimed) {
+  for (const std::uint64_t threshold : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1} << 40}) {
+    SCOPED_TRACE(threshold);
+    IntMap map(0, active());
+    Reference reference;
+    fill(map, reference, 6657);
+    Collector collector({.budget = 50ms, .trim_threshold = threshold});
+    const auto registration = collector.add(map);
+    for (int i = 0; i < 3; ++i) collector.run_cycle();
+    ASSERT_GT(collector.stats().reclaimed_bytes_total, 0u);
+    EXPECT_EQ(collector.stats().trims_total, threshold == 1 ? 1u : 0u);
+  }
+}
+
+// A map behind the Maintainable interface with only the required operations: the default
+// measured slices compose them.
+class PlainMap final : public Maintainable {
+ public:
+  explicit PlainMap(Map<std::int64_t, std::int64_t>& map) : map_(map) {}
+  MapStats stats() const override { return map_.stats(); }
+  std::size_t evacuate(std::size_t max_buckets) override { return map_.evacuate(max_buckets); }
+  bool shrink_if_sparse() override { return map_.sparse() && map_.shrink_to_fit(); }
+
+ private:
+  Map<std::int64_t, std::int64_t>& map_;
+};
+
+TEST(CollectorCycle, MaintainsAnyMaintainable) {
+  Map<std::int64_t, std::int64_t> map;
+  for (std::int64_t key = 0; key < 20'000; ++key) map.insert_or_assign(key, key);
+  map.evacuate(kAll);
+  for (std::int64_t key = 0; key < 19'000; ++key) map.erase(key);
+  Collector collector(roomy());
+  const auto registration = collector.add(std::make_unique<PlainMap>(map), true);
+  for (int i = 0; i < 10; ++i) collector.run_cycle();
+  const MapStats s = map.stats();
+  EXPECT_EQ(s.shrinks_total, 1u);
+  EXPECT_FALSE(s.growing);
+  EXPECT_EQ(collector.stats().shrinks_started_total, 1u);
+  EXPECT_GT(collector.stats().reclaimed_bytes_total, 0u);
+  EXPECT_EQ(map.size(), 1000u);
+  for (std::int64_t key = 19'000; key < 20'000; ++key) ASSERT_EQ(*map.find(key), key);
+}
+
+}  // namespace
+}  // namespace mapcore::testing

@@ -1,0 +1,69 @@
+// Shared pieces of the collector suites: test sizes, the process RSS, key generation and a
+// differential check of a map against a std::unordered_map reference.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <unordered_map>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace mapcore::testing {
+
+// Sanitized builds (ASan in Debug, TSan) are 5-20x slower: they run the same checks on maps
+// ten times smaller. Their allocators also replace glibc's, so RSS checks apply only without them.
+#if defined(MAPSCOPE_SANITIZED)
+inline constexpr std::size_t kScale = 10;
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr std::size_t kScale = 1;
+inline constexpr bool kSanitized = false;
+#endif
+
+// Resident set size of this process, from /proc/self/statm (second field, in pages).
+inline std::uint64_t resident_bytes() {
+  std::FILE* file = std::fopen("/proc/self/statm", "r");
+  if (file == nullptr) return 0;
+  unsigned long long size_pages = 0;
+  unsigned long long resident_pages = 0;
+  const int read = std::fscanf(file, "%llu %llu", &size_pages, &resident_pages);
+  std::fclose(file);
+  if (read != 2) return 0;
+  return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// splitmix64: distinct, well spread keys and values from a counter.
+inline std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Every entry of the reference is in the map with its value, and the map holds nothing else
+// (for_each visits each entry once: a duplicate or a stray key fails).
+template <class MapT, class K, class V>
+void expect_same_contents(const MapT& map, const std::unordered_map<K, V>& reference) {
+  ASSERT_EQ(map.size(), reference.size());
+  std::size_t visited = 0;
+  std::size_t strays = 0;
+  std::unordered_map<K, int> seen;
+  map.for_each([&](const K& key, const V& value) {
+    ++visited;
+    ++seen[key];
+    const auto found = reference.find(key);
+    if (found == reference.end() || found->second != value) ++strays;
+  });
+  EXPECT_EQ(visited, reference.size());
+  EXPECT_EQ(strays, 0u);
+  EXPECT_EQ(seen.size(), reference.size()) << "an entry was visited twice";
+  std::size_t missing = 0;
+  for (const auto& [key, value] : reference) {
+    const V* found = map.find(key);
+    if (found == nullptr || *found != value) ++missing;
+  }
+  EXPECT_EQ(missing, 0u);
+}
+
+}  // namespace mapcore::testing

@@ -30,11 +30,15 @@ constexpr std::uint64_t kMaxTrimThreshold = 1ULL << 40;  // 1 TiB
 CollectorConfig read_collector(const Field& field) {
   const MappingReader section(field, {"enabled", "interval", "budget", "max_pause", "trim_threshold"});
   CollectorConfig collector;
-  if (auto value = section.find("enabled")) collector.enabled = read_bool(*value);
-  if (auto value = section.find("interval"))
+  if (auto value = section.find("enabled")) {
+    collector.enabled = read_bool(*value);
+  }
+  if (auto value = section.find("interval")) {
     collector.interval = read_duration(*value, milliseconds(1), hours(1));
-  if (auto value = section.find("budget"))
+  }
+  if (auto value = section.find("budget")) {
     collector.budget = read_duration(*value, microseconds(1), hours(1));
+  }
   if (auto value = section.find("max_pause")) {
     collector.max_pause = read_duration(*value, microseconds(1), seconds(1));
   }

@@ -4,7 +4,9 @@
 namespace mapscope::config::detail {
 
 YAML::Mark Field::mark() const {
-  if (keyed && value.IsNull()) return key_mark;
+  if (keyed && value.IsNull()) {
+    return key_mark;
+  }
   return value.Mark();
 }
 
@@ -39,8 +41,12 @@ std::string describe(const YAML::Node& value) {
 
 std::vector<Field> list_items(const Field& list, const std::string& what) {
   std::vector<Field> items;
-  if (list.value.IsNull()) return items;
-  if (!list.value.IsSequence()) list.fail("expected a list of " + what + ", got " + describe(list.value));
+  if (list.value.IsNull()) {
+    return items;
+  }
+  if (!list.value.IsSequence()) {
+    list.fail("expected a list of " + what + ", got " + describe(list.value));
+  }
   std::size_t index = 0;
   for (const YAML::Node& item : list.value) {
     items.push_back(Field{list.source, item, list.item_path(index), item.Mark(), false});

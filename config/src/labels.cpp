@@ -16,19 +16,35 @@ bool is_name_char(char c) {
 
 // Length of the UTF-8 sequence led by `lead`, or 0 when `lead` cannot start one.
 std::size_t utf8_sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) return 3;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  if (lead < 0x80) {
+    return 1;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    return 2;
+  }
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    return 3;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    return 4;
+  }
   return 0;
 }
 
 // Rejects overlong forms, UTF-16 surrogates and code points above U+10FFFF (RFC 3629).
 bool valid_second_byte(unsigned char lead, unsigned char second) {
-  if (lead == 0xE0) return second >= 0xA0 && second <= 0xBF;
-  if (lead == 0xED) return second >= 0x80 && second <= 0x9F;
-  if (lead == 0xF0) return second >= 0x90 && second <= 0xBF;
-  if (lead == 0xF4) return second >= 0x80 && second <= 0x8F;
+  if (lead == 0xE0) {
+    return second >= 0xA0 && second <= 0xBF;
+  }
+  if (lead == 0xED) {
+    return second >= 0x80 && second <= 0x9F;
+  }
+  if (lead == 0xF0) {
+    return second >= 0x90 && second <= 0xBF;
+  }
+  if (lead == 0xF4) {
+    return second >= 0x80 && second <= 0x8F;
+  }
   return second >= 0x80 && second <= 0xBF;
 }
 
@@ -62,9 +78,12 @@ std::optional<std::string> label_name_problem(std::string_view name) {
 }
 
 std::optional<std::string> label_value_problem(std::string_view value) {
-  if (value.empty())
+  if (value.empty()) {
     return std::string("empty label value (Prometheus drops empty labels); expected some text");
-  if (!is_valid_utf8(value)) return std::string("label value is not valid UTF-8; expected UTF-8 text");
+  }
+  if (!is_valid_utf8(value)) {
+    return std::string("label value is not valid UTF-8; expected UTF-8 text");
+  }
   return std::nullopt;
 }
 
@@ -73,10 +92,16 @@ bool is_valid_utf8(std::string_view text) {
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
     const std::size_t length = utf8_sequence_length(lead);
-    if (length == 0 || i + length > text.size()) return false;
-    if (length > 1 && !valid_second_byte(lead, static_cast<unsigned char>(text[i + 1]))) return false;
+    if (length == 0 || i + length > text.size()) {
+      return false;
+    }
+    if (length > 1 && !valid_second_byte(lead, static_cast<unsigned char>(text[i + 1]))) {
+      return false;
+    }
     for (std::size_t k = 2; k < length; ++k) {
-      if (!is_continuation(static_cast<unsigned char>(text[i + k]))) return false;
+      if (!is_continuation(static_cast<unsigned char>(text[i + k]))) {
+        return false;
+      }
     }
     i += length;
   }

@@ -10,7 +10,9 @@ std::map<std::string, std::string> read_labels(const Field& field) {
   const MappingReader section = MappingReader::with_any_keys(field);
   std::map<std::string, std::string> labels;
   for (const auto& [name, value] : section.entries()) {
-    if (auto problem = label_name_problem(name)) field.fail_at(value.key_mark, *problem);
+    if (auto problem = label_name_problem(name)) {
+      field.fail_at(value.key_mark, *problem);
+    }
     labels.emplace(name, read_label_value(value));
   }
   return labels;
@@ -18,7 +20,9 @@ std::map<std::string, std::string> read_labels(const Field& field) {
 
 std::string read_label_value(const Field& field) {
   std::string text = read_string(field);
-  if (auto problem = label_value_problem(text)) field.fail(*problem);
+  if (auto problem = label_value_problem(text)) {
+    field.fail(*problem);
+  }
   return text;
 }
 

@@ -35,7 +35,9 @@ YAML::Node parse_document(std::string_view yaml, const Source& source) {
 }
 
 void check_scenario_count(const Config& config, const MappingReader& top) {
-  if (config.scenarios.size() <= config.server.max_tracked_maps) return;
+  if (config.scenarios.size() <= config.server.max_tracked_maps) {
+    return;
+  }
   const Field scenarios = *top.find("scenarios");
   scenarios.fail_at(scenarios.key_mark,
                     std::to_string(config.scenarios.size()) + " scenarios exceed server.max_tracked_maps (" +
@@ -45,10 +47,18 @@ void check_scenario_count(const Config& config, const MappingReader& top) {
 Config read_config(const Field& document) {
   const MappingReader top(document, {"server", "labels", "collector", "scenarios"});
   Config config;
-  if (auto value = top.find("server")) config.server = detail::read_server(*value);
-  if (auto value = top.find("labels")) config.labels = detail::read_labels(*value);
-  if (auto value = top.find("collector")) config.collector = detail::read_collector(*value);
-  if (auto value = top.find("scenarios")) config.scenarios = detail::read_scenarios(*value);
+  if (auto value = top.find("server")) {
+    config.server = detail::read_server(*value);
+  }
+  if (auto value = top.find("labels")) {
+    config.labels = detail::read_labels(*value);
+  }
+  if (auto value = top.find("collector")) {
+    config.collector = detail::read_collector(*value);
+  }
+  if (auto value = top.find("scenarios")) {
+    config.scenarios = detail::read_scenarios(*value);
+  }
   check_scenario_count(config, top);
   return config;
 }
@@ -60,10 +70,14 @@ std::string read_file(const std::string& path) {
     source.fail(YAML::Mark(), "is a directory; expected a configuration file");
   }
   std::ifstream file(path, std::ios::binary);
-  if (!file) source.fail(YAML::Mark(), std::string("cannot open: ") + std::strerror(errno));
+  if (!file) {
+    source.fail(YAML::Mark(), std::string("cannot open: ") + std::strerror(errno));
+  }
   std::ostringstream text;
   text << file.rdbuf();
-  if (file.bad()) source.fail(YAML::Mark(), "cannot read the file");
+  if (file.bad()) {
+    source.fail(YAML::Mark(), "cannot read the file");
+  }
   return text.str();
 }
 

@@ -19,7 +19,9 @@ MappingReader MappingReader::with_any_keys(const Field& mapping) {
 
 MappingReader::MappingReader(const Field& mapping, std::vector<std::string_view> allowed, bool any_key)
     : mapping_(mapping), allowed_(std::move(allowed)), any_key_(any_key) {
-  if (mapping.value.IsNull()) return;
+  if (mapping.value.IsNull()) {
+    return;
+  }
   if (!mapping.value.IsMap()) {
     const std::string keys = any_key ? "" : " with keys " + join(allowed_);
     mapping.fail("expected a mapping" + keys + ", got " + describe(mapping.value));
@@ -43,9 +45,13 @@ void MappingReader::check_key(const YAML::Node& key) const {
   if (!key.IsScalar()) {
     mapping_.source->fail(key.Mark(), "expected a plain key " + where() + ", got " + describe(key));
   }
-  if (any_key_) return;
+  if (any_key_) {
+    return;
+  }
   const std::string& text = key.Scalar();
-  if (std::find(allowed_.begin(), allowed_.end(), text) != allowed_.end()) return;
+  if (std::find(allowed_.begin(), allowed_.end(), text) != allowed_.end()) {
+    return;
+  }
   std::string problem = "unknown key \"" + text + "\" " + where();
   if (auto near = closest_match(text, allowed_)) {
     problem += "; did you mean \"" + std::string(*near) + "\"?";
@@ -65,13 +71,17 @@ bool MappingReader::has(std::string_view key) const {
 
 std::optional<Field> MappingReader::find(std::string_view key) const {
   for (const auto& [name, field] : entries_) {
-    if (name == key) return field;
+    if (name == key) {
+      return field;
+    }
   }
   return std::nullopt;
 }
 
 Field MappingReader::require(std::string_view key) const {
-  if (auto field = find(key)) return *field;
+  if (auto field = find(key)) {
+    return *field;
+  }
   mapping_.fail("missing required key \"" + std::string(key) + "\"");
 }
 

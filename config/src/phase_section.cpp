@@ -50,7 +50,9 @@ KeySpace read_keys(const Field& field) {
     }
     return keys;
   }
-  if (auto value = section.find("from")) keys.from = read_unsigned(*value, 0, UINT64_MAX - 1);
+  if (auto value = section.find("from")) {
+    keys.from = read_unsigned(*value, 0, UINT64_MAX - 1);
+  }
   const Field to = section.require("to");
   keys.to = read_unsigned(to, 0, UINT64_MAX);
   if (keys.to <= keys.from) {
@@ -68,17 +70,23 @@ KeySpace read_keys(const Field& field) {
 }
 
 std::optional<double> read_rate(const Field& field) {
-  if (field.value.IsScalar() && field.value.Scalar() == "unlimited") return std::nullopt;
+  if (field.value.IsScalar() && field.value.Scalar() == "unlimited") {
+    return std::nullopt;
+  }
   const bool numeric =
       field.value.IsScalar() && !field.value.Scalar().empty() &&
       std::string_view("0123456789.-").find(field.value.Scalar().front()) != std::string_view::npos;
-  if (!numeric) field.fail("expected operations per second or unlimited, got " + describe(field.value));
+  if (!numeric) {
+    field.fail("expected operations per second or unlimited, got " + describe(field.value));
+  }
   return read_number_above(field, 0.0, kMaxRate);
 }
 
 void read_until(const Field& field, PhaseEnd& end) {
   const MappingReader section(field, kConditions);
-  if (section.entries().empty()) field.fail("no condition; expected one of " + join(kConditions));
+  if (section.entries().empty()) {
+    field.fail("no condition; expected one of " + join(kConditions));
+  }
   if (section.entries().size() > 1) {
     field.fail_at(section.entries()[1].second.key_mark,
                   "more than one condition; expected exactly one of " + join(kConditions));
@@ -96,14 +104,18 @@ void read_until(const Field& field, PhaseEnd& end) {
 std::vector<std::pair<std::string, Field>> ends_of(const MappingReader& section) {
   std::vector<std::pair<std::string, Field>> ends;
   for (const auto& entry : section.entries()) {
-    if (std::find(kEnds.begin(), kEnds.end(), entry.first) != kEnds.end()) ends.push_back(entry);
+    if (std::find(kEnds.begin(), kEnds.end(), entry.first) != kEnds.end()) {
+      ends.push_back(entry);
+    }
   }
   return ends;
 }
 
 PhaseEnd read_end(const Field& field, const MappingReader& section) {
   const auto ends = ends_of(section);
-  if (ends.empty()) field.fail("no end; expected exactly one of " + join(kEnds));
+  if (ends.empty()) {
+    field.fail("no end; expected exactly one of " + join(kEnds));
+  }
   if (ends.size() > 1) {
     field.fail_at(ends[1].second.key_mark, "more than one end (\"" + ends[0].first + "\" and \"" +
                                                ends[1].first + "\"); expected exactly one of " + join(kEnds));
@@ -118,7 +130,9 @@ PhaseEnd read_end(const Field& field, const MappingReader& section) {
     end.operations = read_unsigned(value, 1, kMaxOperations);
   } else if (name == "forever") {
     end.kind = EndKind::Forever;
-    if (!read_bool(value)) value.fail("false does not end a phase; expected true, or another end");
+    if (!read_bool(value)) {
+      value.fail("false does not end a phase; expected true, or another end");
+    }
   } else {
     end.kind = EndKind::Until;
     read_until(value, end);
@@ -134,8 +148,12 @@ Phase read_phase(const Field& field) {
   Phase phase;
   phase.name = read_label_value(section.require("name"));
   phase.mix = read_mix(section.require("mix"));
-  if (auto value = section.find("keys")) phase.keys = read_keys(*value);
-  if (auto value = section.find("rate")) phase.rate = read_rate(*value);
+  if (auto value = section.find("keys")) {
+    phase.keys = read_keys(*value);
+  }
+  if (auto value = section.find("rate")) {
+    phase.rate = read_rate(*value);
+  }
   phase.end = read_end(field, section);
   return phase;
 }

@@ -24,7 +24,9 @@ std::string range_text(std::uint64_t min, std::uint64_t max) {
 }
 
 const std::string& scalar_text(const Field& field, const std::string& expected) {
-  if (!field.value.IsScalar()) field.fail("expected " + expected + ", got " + describe(field.value));
+  if (!field.value.IsScalar()) {
+    field.fail("expected " + expected + ", got " + describe(field.value));
+  }
   return field.value.Scalar();
 }
 
@@ -36,9 +38,13 @@ std::string number_text(double value) {
 }
 
 bool all_digits(std::string_view text) {
-  if (text.empty()) return false;
+  if (text.empty()) {
+    return false;
+  }
   for (char c : text) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') {
+      return false;
+    }
   }
   return true;
 }
@@ -48,7 +54,9 @@ bool all_digits(std::string_view text) {
 std::string join(const std::vector<std::string_view>& words) {
   std::string text;
   for (std::string_view word : words) {
-    if (!text.empty()) text += ", ";
+    if (!text.empty()) {
+      text += ", ";
+    }
     text += word;
   }
   return text;
@@ -60,14 +68,19 @@ std::string read_string(const Field& field) {
 
 std::uint64_t read_unsigned(const Field& field, std::uint64_t min, std::uint64_t max) {
   const std::string& text = scalar_text(field, "an integer");
-  if (!is_plain(field.value))
+  if (!is_plain(field.value)) {
     field.fail("expected an integer, got the quoted string " + describe(field.value));
+  }
   std::string_view digits = text;
-  if (digits.starts_with('+')) digits.remove_prefix(1);
+  if (digits.starts_with('+')) {
+    digits.remove_prefix(1);
+  }
   if (text.starts_with('-') && all_digits(std::string_view(text).substr(1))) {
     field.fail(text + " is out of range; " + range_text(min, max));
   }
-  if (!all_digits(digits)) field.fail("expected an integer, got " + describe(field.value));
+  if (!all_digits(digits)) {
+    field.fail("expected an integer, got " + describe(field.value));
+  }
   std::uint64_t value = 0;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (error != std::errc() || end != digits.data() + digits.size() || value < min || value > max) {
@@ -79,25 +92,35 @@ std::uint64_t read_unsigned(const Field& field, std::uint64_t min, std::uint64_t
 bool read_bool(const Field& field) {
   const std::string& text = scalar_text(field, "true or false");
   if (is_plain(field.value)) {
-    if (text == "true" || text == "True" || text == "TRUE") return true;
-    if (text == "false" || text == "False" || text == "FALSE") return false;
+    if (text == "true" || text == "True" || text == "TRUE") {
+      return true;
+    }
+    if (text == "false" || text == "False" || text == "FALSE") {
+      return false;
+    }
   }
   field.fail("expected true or false, got " + describe(field.value));
 }
 
 double read_number_above(const Field& field, double above, double max) {
   const std::string& text = scalar_text(field, "a number");
-  if (!is_plain(field.value)) field.fail("expected a number, got the quoted string " + describe(field.value));
+  if (!is_plain(field.value)) {
+    field.fail("expected a number, got the quoted string " + describe(field.value));
+  }
   double value = 0;
   const char* last = text.data() + text.size();
   const auto [end, error] = std::from_chars(text.data(), last, value);
   const std::string bounds =
       "expected a number above " + number_text(above) + " and at most " + number_text(max);
-  if (error == std::errc::result_out_of_range) field.fail(text + " is out of range; " + bounds);
+  if (error == std::errc::result_out_of_range) {
+    field.fail(text + " is out of range; " + bounds);
+  }
   if (error != std::errc() || end != last || !std::isfinite(value)) {
     field.fail("expected a number, got " + describe(field.value));
   }
-  if (!(value > above) || value > max) field.fail(text + " is out of range; " + bounds);
+  if (!(value > above) || value > max) {
+    field.fail(text + " is out of range; " + bounds);
+  }
   return value;
 }
 
@@ -135,10 +158,14 @@ std::uint64_t read_size(const Field& field, std::uint64_t min, std::uint64_t max
 std::size_t read_choice(const Field& field, const std::vector<std::string_view>& allowed) {
   const std::string& text = scalar_text(field, "one of " + join(allowed));
   for (std::size_t i = 0; i < allowed.size(); ++i) {
-    if (allowed[i] == text) return i;
+    if (allowed[i] == text) {
+      return i;
+    }
   }
   std::string problem = "unknown value " + describe(field.value) + "; expected one of " + join(allowed);
-  if (auto near = closest_match(text, allowed)) problem += " (did you mean \"" + std::string(*near) + "\"?)";
+  if (auto near = closest_match(text, allowed)) {
+    problem += " (did you mean \"" + std::string(*near) + "\"?)";
+  }
   field.fail(problem);
 }
 

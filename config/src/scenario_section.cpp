@@ -18,7 +18,9 @@ constexpr std::uint64_t kMaxRepeat = 1'000'000'000;
 // Returns the type index; `parameter` receives the parameter's field when one is given.
 std::size_t read_typed(const Field& field, const std::vector<std::string_view>& types,
                        std::string_view parameter, std::optional<Field>& parameter_field) {
-  if (field.value.IsScalar()) return read_choice(field, types);
+  if (field.value.IsScalar()) {
+    return read_choice(field, types);
+  }
   const MappingReader spec(field, {"type", parameter});
   const std::size_t type = read_choice(spec.require("type"), types);
   parameter_field = spec.find(parameter);
@@ -30,11 +32,15 @@ KeySpec read_key(const Field& field) {
   const std::size_t type = read_typed(field, {"int64", "string"}, "length", length);
   KeySpec key;
   if (type == 0) {
-    if (length) field.fail_at(length->key_mark, "length applies only to string keys; expected no length");
+    if (length) {
+      field.fail_at(length->key_mark, "length applies only to string keys; expected no length");
+    }
     return key;
   }
   key.type = KeyType::String;
-  if (!length) field.fail("string keys need a length; expected {type: string, length: BYTES}");
+  if (!length) {
+    field.fail("string keys need a length; expected {type: string, length: BYTES}");
+  }
   key.length = static_cast<std::uint32_t>(read_unsigned(*length, 1, kMaxKeyLength));
   return key;
 }
@@ -44,11 +50,15 @@ ValueSpec read_value(const Field& field) {
   const std::size_t type = read_typed(field, {"int64", "bytes"}, "size", size);
   ValueSpec value;
   if (type == 0) {
-    if (size) field.fail_at(size->key_mark, "size applies only to bytes values; expected no size");
+    if (size) {
+      field.fail_at(size->key_mark, "size applies only to bytes values; expected no size");
+    }
     return value;
   }
   value.type = ValueType::Bytes;
-  if (!size) field.fail("bytes values need a size; expected {type: bytes, size: BYTES}");
+  if (!size) {
+    field.fail("bytes values need a size; expected {type: bytes, size: BYTES}");
+  }
   value.size = read_size(*size, 1, kMaxValueSize);
   return value;
 }
@@ -76,7 +86,9 @@ YAML::Mark name_mark(const Field& item) {
 void check_unique_phase_names(const std::vector<Field>& items, const std::vector<Phase>& phases) {
   for (std::size_t i = 1; i < phases.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      if (phases[i].name != phases[j].name) continue;
+      if (phases[i].name != phases[j].name) {
+        continue;
+      }
       items[i].fail_at(name_mark(items[i]), "duplicate phase name \"" + phases[i].name +
                                                 "\" (first at line " +
                                                 std::to_string(name_mark(items[j]).line + 1) +
@@ -89,7 +101,9 @@ void check_unique_phase_names(const std::vector<Field>& items, const std::vector
 void check_forever_phases(const std::vector<Field>& items, const Scenario& scenario,
                           const std::optional<Field>& repeat) {
   for (std::size_t i = 0; i + 1 < scenario.phases.size(); ++i) {
-    if (scenario.phases[i].end.kind != EndKind::Forever) continue;
+    if (scenario.phases[i].end.kind != EndKind::Forever) {
+      continue;
+    }
     items[i + 1].fail("unreachable: phase \"" + scenario.phases[i].name +
                       "\" before it runs forever; expected forever only in the last phase");
   }
@@ -106,13 +120,21 @@ void check_forever_phases(const std::vector<Field>& items, const Scenario& scena
 MapSpec read_map_spec(const Field& field) {
   const MappingReader section(field, {"key", "value", "profile", "hint", "hash", "maintenance"});
   MapSpec map;
-  if (auto value = section.find("key")) map.key = read_key(*value);
-  if (auto value = section.find("value")) map.value = read_value(*value);
-  if (auto value = section.find("profile"))
+  if (auto value = section.find("key")) {
+    map.key = read_key(*value);
+  }
+  if (auto value = section.find("value")) {
+    map.value = read_value(*value);
+  }
+  if (auto value = section.find("profile")) {
     map.profile = static_cast<Profile>(read_choice(*value, {"go1.22", "go1.21"}));
-  if (auto value = section.find("hint")) map.hint = read_unsigned(*value, 0, kMaxHint);
-  if (auto value = section.find("hash"))
+  }
+  if (auto value = section.find("hint")) {
+    map.hint = read_unsigned(*value, 0, kMaxHint);
+  }
+  if (auto value = section.find("hash")) {
     map.hash = static_cast<HashKind>(read_choice(*value, {"default", "weak"}));
+  }
   if (auto value = section.find("maintenance")) {
     map.maintenance = static_cast<Maintenance>(read_choice(*value, {"go", "active"}));
   }
@@ -123,14 +145,22 @@ Scenario read_scenario(const Field& field) {
   const MappingReader section(field, {"name", "map", "phases", "repeat"});
   Scenario scenario;
   scenario.name = read_label_value(section.require("name"));
-  if (auto value = section.find("map")) scenario.map = read_map_spec(*value);
+  if (auto value = section.find("map")) {
+    scenario.map = read_map_spec(*value);
+  }
   const Field phases = section.require("phases");
   const std::vector<Field> items = list_items(phases, "phases");
-  if (items.empty()) phases.fail("empty list; expected at least one phase");
-  for (const Field& item : items) scenario.phases.push_back(read_phase(item));
+  if (items.empty()) {
+    phases.fail("empty list; expected at least one phase");
+  }
+  for (const Field& item : items) {
+    scenario.phases.push_back(read_phase(item));
+  }
   check_unique_phase_names(items, scenario.phases);
   const std::optional<Field> repeat = section.find("repeat");
-  if (repeat) read_repeat(*repeat, scenario);
+  if (repeat) {
+    read_repeat(*repeat, scenario);
+  }
   check_forever_phases(items, scenario, repeat);
   return scenario;
 }
@@ -141,7 +171,9 @@ std::vector<Scenario> read_scenarios(const Field& field) {
   for (const Field& item : items) {
     Scenario scenario = read_scenario(item);
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      if (scenarios[i].name != scenario.name) continue;
+      if (scenarios[i].name != scenario.name) {
+        continue;
+      }
       item.fail_at(name_mark(item), "duplicate scenario name \"" + scenario.name + "\" (first at line " +
                                         std::to_string(name_mark(items[i]).line + 1) +
                                         "); expected unique names");

@@ -26,7 +26,9 @@ std::string read_listen_address(const Field& field) {
     field.fail("IPv6 addresses are not supported by the HTTP server; " + expected);
   }
   const std::size_t colon = address.rfind(':');
-  if (colon == std::string::npos) field.fail("\"" + address + "\" has no port; " + expected);
+  if (colon == std::string::npos) {
+    field.fail("\"" + address + "\" has no port; " + expected);
+  }
   const std::string host = address.substr(0, colon);
   const std::string port = address.substr(colon + 1);
   if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) {
@@ -34,7 +36,9 @@ std::string read_listen_address(const Field& field) {
   }
   const bool numeric = !port.empty() && port.size() <= 5 &&
                        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!numeric || std::stoul(port) > 65535) field.fail("invalid port in \"" + address + "\"; " + expected);
+  if (!numeric || std::stoul(port) > 65535) {
+    field.fail("invalid port in \"" + address + "\"; " + expected);
+  }
   return address;
 }
 
@@ -57,9 +61,15 @@ ServerConfig read_server(const Field& field) {
   const MappingReader section(field,
                               {"listen_address", "telemetry_path", "web_config_file", "max_tracked_maps"});
   ServerConfig server;
-  if (auto value = section.find("listen_address")) server.listen_address = read_listen_address(*value);
-  if (auto value = section.find("telemetry_path")) server.telemetry_path = read_telemetry_path(*value);
-  if (auto value = section.find("web_config_file")) server.web_config_file = read_string(*value);
+  if (auto value = section.find("listen_address")) {
+    server.listen_address = read_listen_address(*value);
+  }
+  if (auto value = section.find("telemetry_path")) {
+    server.telemetry_path = read_telemetry_path(*value);
+  }
+  if (auto value = section.find("web_config_file")) {
+    server.web_config_file = read_string(*value);
+  }
   if (auto value = section.find("max_tracked_maps")) {
     server.max_tracked_maps = read_unsigned(*value, 1, kMaxTrackedMaps);
   }

@@ -10,8 +10,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   const std::size_t cols = b.size() + 1;
   std::vector<std::size_t> d(rows * cols);
   auto at = [cols, &d](std::size_t i, std::size_t j) -> std::size_t& { return d[i * cols + j]; };
-  for (std::size_t i = 0; i < rows; ++i) at(i, 0) = i;
-  for (std::size_t j = 0; j < cols; ++j) at(0, j) = j;
+  for (std::size_t i = 0; i < rows; ++i) {
+    at(i, 0) = i;
+  }
+  for (std::size_t j = 0; j < cols; ++j) {
+    at(0, j) = j;
+  }
   for (std::size_t i = 1; i < rows; ++i) {
     for (std::size_t j = 1; j < cols; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;

@@ -62,7 +62,9 @@ bool is_digit(char c) {
 // Reads the digits at the front of `rest`; false on overflow.
 bool take_number(std::string_view& rest, std::uint64_t& value) {
   std::size_t digits = 0;
-  while (digits < rest.size() && is_digit(rest[digits])) ++digits;
+  while (digits < rest.size() && is_digit(rest[digits])) {
+    ++digits;
+  }
   auto [end, error] = std::from_chars(rest.data(), rest.data() + digits, value);
   rest.remove_prefix(digits);
   return error == std::errc() && end != nullptr;
@@ -70,7 +72,9 @@ bool take_number(std::string_view& rest, std::uint64_t& value) {
 
 std::string_view take_letters(std::string_view& rest) {
   std::size_t letters = 0;
-  while (letters < rest.size() && !is_digit(rest[letters])) ++letters;
+  while (letters < rest.size() && !is_digit(rest[letters])) {
+    ++letters;
+  }
   std::string_view symbol = rest.substr(0, letters);
   rest.remove_prefix(letters);
   return symbol;
@@ -79,15 +83,21 @@ std::string_view take_letters(std::string_view& rest) {
 // Nanoseconds per unit, or 0 for an unknown symbol.
 std::uint64_t duration_factor(std::string_view symbol) {
   for (const Unit& unit : kDurationUnits) {
-    if (unit.symbol == symbol) return unit.factor;
+    if (unit.symbol == symbol) {
+      return unit.factor;
+    }
   }
   return 0;
 }
 
 bool add_scaled(std::uint64_t& total, std::uint64_t amount, std::uint64_t factor, std::uint64_t limit) {
-  if (amount != 0 && factor > limit / amount) return false;
+  if (amount != 0 && factor > limit / amount) {
+    return false;
+  }
   const std::uint64_t scaled = amount * factor;
-  if (scaled > limit - total) return false;
+  if (scaled > limit - total) {
+    return false;
+  }
   total += scaled;
   return true;
 }
@@ -95,23 +105,35 @@ bool add_scaled(std::uint64_t& total, std::uint64_t amount, std::uint64_t factor
 }  // namespace
 
 std::chrono::nanoseconds parse_duration(std::string_view text) {
-  if (text.empty()) reject("duration", text, "empty", kDurationExpected);
-  if (text == "0") return nanoseconds(0);
+  if (text.empty()) {
+    reject("duration", text, "empty", kDurationExpected);
+  }
+  if (text == "0") {
+    return nanoseconds(0);
+  }
   constexpr auto kLimit = static_cast<std::uint64_t>(std::numeric_limits<nanoseconds::rep>::max());
   std::uint64_t total = 0;
   std::uint64_t previous_factor = std::numeric_limits<std::uint64_t>::max();
   std::string_view rest = text;
   while (!rest.empty()) {
-    if (!is_digit(rest.front())) reject("duration", text, "expected a digit", kDurationExpected);
+    if (!is_digit(rest.front())) {
+      reject("duration", text, "expected a digit", kDurationExpected);
+    }
     std::uint64_t amount = 0;
-    if (!take_number(rest, amount)) reject("duration", text, "number too large", kDurationExpected);
+    if (!take_number(rest, amount)) {
+      reject("duration", text, "number too large", kDurationExpected);
+    }
     const std::string_view symbol = take_letters(rest);
-    if (symbol.empty()) reject("duration", text, "missing unit", kDurationExpected);
+    if (symbol.empty()) {
+      reject("duration", text, "missing unit", kDurationExpected);
+    }
     const std::uint64_t factor = duration_factor(symbol);
-    if (factor == 0)
+    if (factor == 0) {
       reject("duration", text, "unknown unit \"" + std::string(symbol) + "\"", kDurationExpected);
-    if (factor >= previous_factor)
+    }
+    if (factor >= previous_factor) {
       reject("duration", text, "units out of order or repeated", kDurationExpected);
+    }
     previous_factor = factor;
     if (!add_scaled(total, amount, factor, kLimit)) {
       reject("duration", text, "too long (at most 292 years)", kDurationExpected);
@@ -121,16 +143,28 @@ std::chrono::nanoseconds parse_duration(std::string_view text) {
 }
 
 std::uint64_t parse_size(std::string_view text) {
-  if (text.empty()) reject("size", text, "empty", kSizeExpected);
+  if (text.empty()) {
+    reject("size", text, "empty", kSizeExpected);
+  }
   std::string_view rest = text;
-  if (!is_digit(rest.front())) reject("size", text, "expected a digit", kSizeExpected);
+  if (!is_digit(rest.front())) {
+    reject("size", text, "expected a digit", kSizeExpected);
+  }
   std::uint64_t amount = 0;
-  if (!take_number(rest, amount)) reject("size", text, "number too large", kSizeExpected);
+  if (!take_number(rest, amount)) {
+    reject("size", text, "number too large", kSizeExpected);
+  }
   const std::string_view symbol = take_letters(rest);
-  if (!rest.empty()) reject("size", text, "more than one number", kSizeExpected);
-  if (symbol.empty()) return amount;
+  if (!rest.empty()) {
+    reject("size", text, "more than one number", kSizeExpected);
+  }
+  if (symbol.empty()) {
+    return amount;
+  }
   for (const Unit& unit : kSizeUnits) {
-    if (unit.symbol != symbol) continue;
+    if (unit.symbol != symbol) {
+      continue;
+    }
     std::uint64_t total = 0;
     if (!add_scaled(total, amount, unit.factor, std::numeric_limits<std::uint64_t>::max())) {
       reject("size", text, "too large", kSizeExpected);
@@ -146,12 +180,18 @@ std::uint64_t parse_size(std::string_view text) {
 }
 
 std::string format_duration(std::chrono::nanoseconds duration) {
-  if (duration.count() <= 0) return "0s";
+  if (duration.count() <= 0) {
+    return "0s";
+  }
   auto rest = static_cast<std::uint64_t>(duration.count());
   std::string text;
   for (const Unit& unit : kDurationUnits) {
-    if (unit.symbol == "µs") continue;
-    if (rest < unit.factor) continue;
+    if (unit.symbol == "µs") {
+      continue;
+    }
+    if (rest < unit.factor) {
+      continue;
+    }
     text += std::to_string(rest / unit.factor);
     text += unit.symbol;
     rest %= unit.factor;

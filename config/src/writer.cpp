@@ -46,9 +46,13 @@ void write_server(YAML::Emitter& out, const ServerConfig& server) {
 
 void write_labels(YAML::Emitter& out, const std::map<std::string, std::string>& labels) {
   out << YAML::Key << "labels" << YAML::Value;
-  if (labels.empty()) out << YAML::Flow;
+  if (labels.empty()) {
+    out << YAML::Flow;
+  }
   out << YAML::BeginMap;
-  for (const auto& [name, value] : labels) write_quoted(out, name.c_str(), value);
+  for (const auto& [name, value] : labels) {
+    write_quoted(out, name.c_str(), value);
+  }
   out << YAML::EndMap;
 }
 
@@ -101,7 +105,9 @@ void write_keys(YAML::Emitter& out, const KeySpace& keys) {
     write_plain(out, "from", keys.from);
     write_plain(out, "to", keys.to);
   }
-  if (keys.pattern == KeyPattern::Zipfian) write_plain(out, "skew", number_text(keys.skew));
+  if (keys.pattern == KeyPattern::Zipfian) {
+    write_plain(out, "skew", number_text(keys.skew));
+  }
   out << YAML::EndMap;
 }
 
@@ -149,7 +155,9 @@ void write_scenario(YAML::Emitter& out, const Scenario& scenario) {
     write_plain(out, "repeat", scenario.repeat);
   }
   out << YAML::Key << "phases" << YAML::Value << YAML::BeginSeq;
-  for (const Phase& phase : scenario.phases) write_phase(out, phase);
+  for (const Phase& phase : scenario.phases) {
+    write_phase(out, phase);
+  }
   out << YAML::EndSeq << YAML::EndMap;
 }
 
@@ -162,7 +170,9 @@ std::string to_yaml(const Config& config) {
   write_labels(out, config.labels);
   write_collector(out, config.collector);
   out << YAML::Key << "scenarios" << YAML::Value << YAML::BeginSeq;
-  for (const Scenario& scenario : config.scenarios) write_scenario(out, scenario);
+  for (const Scenario& scenario : config.scenarios) {
+    write_scenario(out, scenario);
+  }
   out << YAML::EndSeq << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -29,7 +29,9 @@ bool BucketBudgetModel::over_load_factor(std::uint64_t count, unsigned b) {
 
 unsigned BucketBudgetModel::b_for_hint(std::uint64_t hint) {
   unsigned b = 0;
-  while (over_load_factor(hint, b)) ++b;
+  while (over_load_factor(hint, b)) {
+    ++b;
+  }
   return b;
 }
 
@@ -47,12 +49,16 @@ void BucketBudgetModel::step() {
   // 1/8 of its capacity; both are taken as immediate.
   if (scenario_.map.maintenance == Maintenance::Active && phase_ < scenario_.phases.size()) {
     const OperationMix& mix = scenario_.phases[phase_].mix;
-    if (mix.insert + mix.update + mix.erase == 0) growing_ = false;
+    if (mix.insert + mix.update + mix.erase == 0) {
+      growing_ = false;
+    }
     if (!growing_ && static_cast<double>(entries_) < 6.5 * static_cast<double>(1ULL << b_) / 8) {
       b_ = std::max(b_for_hint(entries_), b_for_hint(scenario_.map.hint));
     }
   }
-  if (settled()) return;
+  if (settled()) {
+    return;
+  }
   const Phase& phase = scenario_.phases[phase_];
   const double rate = phase.rate.value_or(kUnlimitedRate);
   credit_ += rate * kStepSeconds;
@@ -80,7 +86,9 @@ void BucketBudgetModel::run_operations(double operations) {
     }
     phase_operations_ += 1;
   }
-  if (!settled() && phase_done()) next_phase();
+  if (!settled() && phase_done()) {
+    next_phase();
+  }
 }
 
 void BucketBudgetModel::insert() {
@@ -96,14 +104,20 @@ void BucketBudgetModel::insert() {
 }
 
 void BucketBudgetModel::erase() {
-  if (entries_ == 0) return;
+  if (entries_ == 0) {
+    return;
+  }
   --entries_;
   write();
 }
 
 void BucketBudgetModel::write() {
-  if (!growing_) return;
-  if (--writes_left_in_grow_ == 0) growing_ = false;
+  if (!growing_) {
+    return;
+  }
+  if (--writes_left_in_grow_ == 0) {
+    growing_ = false;
+  }
 }
 
 bool BucketBudgetModel::phase_done() const {

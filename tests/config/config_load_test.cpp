@@ -251,7 +251,9 @@ TEST_F(TempDir, RelativeWebConfigIsResolvedAgainstTheConfigDirectory) {
 TEST(Examples, EveryShippedExampleLoadsAndRoundTrips) {
   std::size_t loaded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(MAPSCOPE_CONFIG_EXAMPLES_DIR)) {
-    if (entry.path().extension() != ".yaml") continue;
+    if (entry.path().extension() != ".yaml") {
+      continue;
+    }
     SCOPED_TRACE(entry.path().string());
     const Config config = load_config_file(entry.path().string());
     EXPECT_FALSE(config.scenarios.empty());
@@ -269,7 +271,9 @@ TEST(Examples, TinyCoversEveryPhaseEndAndKeyPattern) {
   for (const Scenario& scenario : config.scenarios) {
     for (const Phase& phase : scenario.phases) {
       ends.insert(phase.end.kind);
-      if (phase.end.kind == EndKind::Until) conditions.insert(phase.end.until);
+      if (phase.end.kind == EndKind::Until) {
+        conditions.insert(phase.end.until);
+      }
       patterns.insert(phase.keys.pattern);
     }
   }

@@ -15,7 +15,9 @@ using testing::BucketBudgetModel;
 
 const Scenario& find(const Config& config, const std::string& name) {
   for (const Scenario& scenario : config.scenarios) {
-    if (scenario.name == name) return scenario;
+    if (scenario.name == name) {
+      return scenario;
+    }
   }
   throw std::runtime_error("no scenario " + name);
 }
@@ -31,7 +33,9 @@ bool lookups_only_forever(const Phase& phase) {
 // Insert number (1-based) at which sequential inserts start a doubling from `b`.
 std::uint64_t doubling_start(unsigned b) {
   std::uint64_t count = 1;
-  while (!BucketBudgetModel::over_load_factor(count, b)) ++count;
+  while (!BucketBudgetModel::over_load_factor(count, b)) {
+    ++count;
+  }
   return count;
 }
 
@@ -46,7 +50,9 @@ TEST(DefaultConfig, IsCompiledFromTheExampleFile) {
 TEST(DefaultConfig, HasTheSixScenariosAndTheCollector) {
   const Config config = default_config();
   std::vector<std::string> names;
-  for (const Scenario& scenario : config.scenarios) names.push_back(scenario.name);
+  for (const Scenario& scenario : config.scenarios) {
+    names.push_back(scenario.name);
+  }
   const std::vector<std::string> expected{"steady-growth",         "samesize-churn", "frozen-midgrow",
                                           "frozen-midgrow-active", "drained",        "drained-active"};
   EXPECT_EQ(names, expected);
@@ -141,7 +147,9 @@ TEST(DefaultConfig, SteadyGrowthReachesTwoMillionThroughDoublingsThenChurns) {
 TEST(DefaultConfig, FitsTheTimeAndMemoryBudget) {
   const Config config = default_config();
   std::vector<BucketBudgetModel> models;
-  for (const Scenario& scenario : config.scenarios) models.emplace_back(scenario);
+  for (const Scenario& scenario : config.scenarios) {
+    models.emplace_back(scenario);
+  }
   std::uint64_t peak = 0;
   std::vector<double> settled_at(models.size(), -1);
   std::vector<double> longest_grow(models.size(), 0);
@@ -151,7 +159,9 @@ TEST(DefaultConfig, FitsTheTimeAndMemoryBudget) {
     for (std::size_t i = 0; i < models.size(); ++i) {
       models[i].step();
       bytes += models[i].bytes();
-      if (settled_at[i] < 0 && models[i].settled()) settled_at[i] = models[i].seconds();
+      if (settled_at[i] < 0 && models[i].settled()) {
+        settled_at[i] = models[i].seconds();
+      }
       grow_seconds[i] = models[i].growing() ? grow_seconds[i] + BucketBudgetModel::kStepSeconds : 0;
       longest_grow[i] = std::max(longest_grow[i], grow_seconds[i]);
     }

@@ -62,7 +62,9 @@ TEST(Utf8, RejectsMalformedSequences) {
       "\xe2\x28\xa1",      // bad continuation
       "ok\xff",
   };
-  for (const char* text : malformed) EXPECT_FALSE(is_valid_utf8(text)) << text;
+  for (const char* text : malformed) {
+    EXPECT_FALSE(is_valid_utf8(text)) << text;
+  }
 }
 
 }  // namespace

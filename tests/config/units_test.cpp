@@ -37,7 +37,9 @@ TEST(ParseDuration, AcceptsPrometheusNotationAndSubMillisecondUnits) {
       {"1s1ms1us1ns", 1s + 1ms + 1us + 1ns},
       {"292y", 292 * 365 * 24h},
   };
-  for (const DurationCase& c : cases) EXPECT_EQ(parse_duration(c.text), c.expected) << c.text;
+  for (const DurationCase& c : cases) {
+    EXPECT_EQ(parse_duration(c.text), c.expected) << c.text;
+  }
 }
 
 struct RejectCase {
@@ -104,7 +106,9 @@ TEST(ParseSize, AcceptsBytesAndIecUnits) {
       {"15EiB", 15ULL << 60},
       {"18446744073709551615", UINT64_MAX},
   };
-  for (const SizeCase& c : cases) EXPECT_EQ(parse_size(c.text), c.expected) << c.text;
+  for (const SizeCase& c : cases) {
+    EXPECT_EQ(parse_size(c.text), c.expected) << c.text;
+  }
 }
 
 TEST(ParseSize, RejectsDecimalUnitsFractionsAndOverflow) {

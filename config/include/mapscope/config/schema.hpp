@@ -31,7 +31,8 @@ struct CollectorConfig {
   std::chrono::nanoseconds interval = std::chrono::milliseconds(100);   // one cycle per interval
   std::chrono::nanoseconds budget = std::chrono::milliseconds(1);       // work per cycle, <= interval
   std::chrono::nanoseconds max_pause = std::chrono::microseconds(250);  // longest lock hold, <= budget
-  std::uint64_t trim_threshold = 1024 * 1024;  // bytes released before malloc_trim; 0: after any release
+  std::uint64_t trim_threshold = std::uint64_t{1}
+                                 << 20;  // bytes released before malloc_trim; 0: after any release
 
   bool operator==(const CollectorConfig&) const = default;
 };

@@ -114,7 +114,8 @@ TEST(DefaultConfig, DrainedFillsAMillionAndDeletesAllButOnePerMille) {
 }
 
 TEST(DefaultConfig, SamesizeChurnNeverReachesADoubling) {
-  const Scenario& scenario = find(default_config(), "samesize-churn");
+  const Config config = default_config();
+  const Scenario& scenario = find(config, "samesize-churn");
   const unsigned b = BucketBudgetModel::b_for_hint(scenario.map.hint);
   EXPECT_EQ(b, 10U);
   ASSERT_EQ(scenario.phases.size(), 2U);
@@ -129,7 +130,8 @@ TEST(DefaultConfig, SamesizeChurnNeverReachesADoubling) {
 }
 
 TEST(DefaultConfig, SteadyGrowthReachesTwoMillionThroughDoublingsThenChurns) {
-  const Scenario& scenario = find(default_config(), "steady-growth");
+  const Config config = default_config();
+  const Scenario& scenario = find(config, "steady-growth");
   ASSERT_EQ(scenario.phases.size(), 2U);
   const Phase& fill = scenario.phases[0];
   EXPECT_TRUE(inserts_only(fill));

@@ -134,10 +134,15 @@ class SharedMapAdapter final : public Maintainable {
 
   // One lock hold each; the clock starts once the lock is taken, so waiting for an owner's
   // write is not counted as a pause the collector caused.
+  // The old array of a grow that the slice finishes is freed after the lock is released:
+  // unmapping it takes time that grows with its size, and owners need not wait for that.
   MaintenanceSlice evacuate_slice(std::size_t max_buckets) override {
-    return map_.with_lock([&](auto& map) {
-      return measured(map, [&](MaintenanceSlice& slice) { slice.evacuated = map.evacuate(max_buckets); });
+    typename SharedMapT::MapType::Retired retired;
+    MaintenanceSlice slice = map_.with_lock([&](auto& map) {
+      return measured(map, [&](MaintenanceSlice& s) { s.evacuated = map.evacuate(max_buckets, retired); });
     });
+    retired.release();
+    return slice;
   }
   MaintenanceSlice shrink_slice() override {
     return map_.with_lock([&](auto& map) {

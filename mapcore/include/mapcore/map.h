@@ -86,6 +86,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <random>
 #include <type_traits>
 #include <utility>
@@ -268,16 +269,53 @@ class Map {
     return write_pauses_.snapshot();
   }
 
+  // A bucket array the map let go of but did not free yet; freed when this is destroyed.
+  // Unmapping a large array takes time that grows with its size (tens of microseconds per MiB),
+  // so a caller that holds a lock around evacuate() frees it after unlocking.
+  class Retired {
+   public:
+    Retired() = default;
+    Retired(const Retired&) = delete;
+    Retired& operator=(const Retired&) = delete;
+    ~Retired() { release(); }
+    std::size_t bytes() const { return bytes_; }
+    void release() noexcept {
+      if (block_ != nullptr) alloc_->deallocate(block_, bytes_);
+      block_ = nullptr;
+      bytes_ = 0;
+    }
+
+   private:
+    friend class Map;
+    void adopt(const Alloc& alloc, void* block, std::size_t bytes) noexcept {
+      release();
+      alloc_.emplace(alloc);
+      block_ = block;
+      bytes_ = bytes;
+    }
+    std::optional<Alloc> alloc_;
+    void* block_ = nullptr;
+    std::size_t bytes_ = 0;
+  };
+
   // Growth work without a write: evacuates up to max_buckets old buckets at the cursor.
   // Returns how many were evacuated (0 when no grow is in progress).
   std::size_t evacuate(std::size_t max_buckets) {
+    Retired retired;
+    return evacuate(max_buckets, retired);
+  }
+
+  // The same; when the grow finishes, its old array goes to `retired` instead of being freed.
+  std::size_t evacuate(std::size_t max_buckets, Retired& retired) {
     internal::WriteScope scope(writing_);
+    retire_to_ = &retired;
     std::size_t done = 0;
     while (growing() && done < max_buckets) {
       const std::uint64_t before = evacuated_total_;  // monotonic: finishing the grow resets evacuated_in_grow_
       evacuate_old_bucket(nevacuate_);
       done += evacuated_total_ - before;
     }
+    retire_to_ = nullptr;
     evacuated_by_collector_ += done;
     if (done != 0) dirty_ = true;
     finish_write(std::chrono::nanoseconds{0});
@@ -911,7 +949,12 @@ class Map {
     for (std::size_t i = 0; old_overflow_allocated_ != 0 && i < bucket_count(old_.log2); ++i) {
       old_overflow_allocated_ -= free_chain_overflow(old_, old_.buckets + i);
     }
-    free_array(old_);
+    if (retire_to_ != nullptr) {
+      retire_to_->adopt(alloc_, old_.buckets, old_.bytes);
+      old_ = Array{};
+    } else {
+      free_array(old_);
+    }
     old_overflow_allocated_ = 0;
     grow_ = GrowKind::None;
     nevacuate_ = 0;
@@ -1006,6 +1049,7 @@ class Map {
   std::uint64_t overflow_allocated_ = 0;      // ... of which allocated one by one
   std::uint64_t old_overflow_allocated_ = 0;  // one-by-one overflow buckets still held by the old array
   Bucket* reserved_ = nullptr;                // overflow buckets reserved for the evacuation under way
+  Retired* retire_to_ = nullptr;              // where evacuate() puts an old array instead of freeing it
   std::array<std::uint64_t, kChainLengthCells> chain_lengths_{};
   std::uint64_t grows_double_ = 0;
   std::uint64_t grows_same_size_ = 0;

@@ -90,6 +90,25 @@ TEST(Evacuate, NeverExceedsItsBucketLimit) {
   expect_same_contents(map, reference);
 }
 
+// The old array of a grow that evacuate() finishes can be handed over instead of freed, so that
+// a caller holding a lock frees it after unlocking.
+TEST(Evacuate, HandsTheFinishedGrowsOldArrayOver) {
+  IntMap map;
+  std::unordered_map<std::int64_t, std::int64_t> reference;
+  fill_sequential(map, reference, 6657);
+  IntMap::Retired retired;
+  map.evacuate(10, retired);
+  EXPECT_EQ(retired.bytes(), 0u) << "nothing to hand over before the grow finishes";
+  map.evacuate(kAll, retired);
+  EXPECT_EQ(retired.bytes(), 163840u) << "the B = 10 array";
+  const MapStats s = map.stats();
+  EXPECT_FALSE(s.growing);
+  EXPECT_EQ(s.oldbucket_bytes, 0u) << "the map no longer holds it";
+  retired.release();
+  EXPECT_EQ(retired.bytes(), 0u);
+  expect_same_contents(map, reference);
+}
+
 // 100,000 entries give B = 14 (go-classic-map.md); 1,000 left fit B = 9 at half the load factor.
 TEST(Shrink, GoesToTheSmallestArrayHoldingTheEntriesAtHalfLoad) {
   IntMap map;

@@ -1,7 +1,10 @@
-// ConfigError: formats `FILE:LINE:COLUMN: message` once, at construction.
+// ConfigError: formats `FILE:LINE:COLUMN: message` once, at construction, with control characters
+// escaped so that the message is one line whatever the file contains.
 #include "mapscope/config/config_error.hpp"
 
 #include <utility>
+
+#include "printable.hpp"
 
 namespace mapscope::config {
 
@@ -15,10 +18,11 @@ std::string located(const std::string& file, std::size_t line, std::size_t colum
 }  // namespace
 
 ConfigError::ConfigError(std::string file, std::size_t line, std::size_t column, std::string message)
-    : std::runtime_error(located(file, line, column, message)),
+    : std::runtime_error(
+          located(detail::escape_controls(file), line, column, detail::escape_controls(message))),
       file_(std::move(file)),
       line_(line),
       column_(column),
-      message_(std::move(message)) {}
+      message_(detail::escape_controls(message)) {}
 
 }  // namespace mapscope::config

@@ -1,6 +1,8 @@
 // Field locations, paths and list traversal.
 #include "field.hpp"
 
+#include "printable.hpp"
+
 namespace mapscope::config::detail {
 
 YAML::Mark Field::mark() const {
@@ -33,7 +35,7 @@ std::string describe(const YAML::Node& value) {
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Scalar:
-      return "\"" + value.Scalar() + "\"";
+      return quoted(value.Scalar());
     default:
       return "nothing";
   }

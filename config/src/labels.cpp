@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "printable.hpp"
+
 namespace mapscope::config {
 
 namespace {
@@ -63,7 +65,7 @@ const std::vector<std::string>& reserved_label_names() {
 }
 
 std::optional<std::string> label_name_problem(std::string_view name) {
-  const std::string quoted = "\"" + std::string(name) + "\"";
+  const std::string quoted = detail::quoted(name);
   if (name.empty() || !is_name_start(name.front()) || !std::all_of(name.begin(), name.end(), is_name_char)) {
     return "invalid label name " + quoted + "; expected [a-zA-Z_][a-zA-Z0-9_]*";
   }

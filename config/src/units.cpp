@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "printable.hpp"
+
 namespace mapscope::config {
 
 namespace {
@@ -55,8 +57,8 @@ bool is_digit(char c) {
 
 [[noreturn]] void reject(std::string_view kind, std::string_view text, std::string_view why,
                          std::string_view expected) {
-  throw std::invalid_argument("invalid " + std::string(kind) + " \"" + std::string(text) +
-                              "\": " + std::string(why) + "; " + std::string(expected));
+  throw std::invalid_argument("invalid " + std::string(kind) + " " + detail::quoted(text) + ": " +
+                              std::string(why) + "; " + std::string(expected));
 }
 
 // Reads the digits at the front of `rest`; false on overflow.
@@ -129,7 +131,7 @@ std::chrono::nanoseconds parse_duration(std::string_view text) {
     }
     const std::uint64_t factor = duration_factor(symbol);
     if (factor == 0) {
-      reject("duration", text, "unknown unit \"" + std::string(symbol) + "\"", kDurationExpected);
+      reject("duration", text, "unknown unit " + detail::quoted(symbol), kDurationExpected);
     }
     if (factor >= previous_factor) {
       reject("duration", text, "units out of order or repeated", kDurationExpected);
@@ -174,8 +176,8 @@ std::uint64_t parse_size(std::string_view text) {
   const bool decimal = symbol == "k" || symbol == "K" || symbol == "KB" || symbol == "kB" || symbol == "M" ||
                        symbol == "MB" || symbol == "G" || symbol == "GB" || symbol == "T" || symbol == "TB";
   reject("size", text,
-         decimal ? "decimal unit \"" + std::string(symbol) + "\" (sizes use powers of 1024)"
-                 : "unknown unit \"" + std::string(symbol) + "\"",
+         decimal ? "decimal unit " + detail::quoted(symbol) + " (sizes use powers of 1024)"
+                 : "unknown unit " + detail::quoted(symbol),
          kSizeExpected);
 }
 

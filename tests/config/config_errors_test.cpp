@@ -2,6 +2,9 @@
 // wrong and what was expected. Inline cases first, then files under data/.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "mapscope/config/config_error.hpp"
@@ -167,6 +170,15 @@ const BadConfig kBadConfigs[] = {
      "labels: label name \"__meta\" starts with \"__\", which Prometheus reserves; expected another name"},
     {"EmptyLabelValue", "labels:\n  team: \"\"\n", 2, 9,
      "labels.team: empty label value (Prometheus drops empty labels); expected some text"},
+    {"ControlCharactersAreEscaped", "labels:\n  \"bad\\nname\": x\n", 2, 3,
+     "labels: invalid label name \"bad\\nname\"; expected [a-zA-Z_][a-zA-Z0-9_]*"},
+    {"LongTextIsShortened",
+     "server:\n  listen_address: "
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+     2, 19,
+     "server.listen_address: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" has no "
+     "port; expected "
+     "HOST:PORT such as 127.0.0.1:8931 (port 0 picks a free one)"},
     {"LabelValueList", "labels:\n  team: [a]\n", 2, 9, "labels.team: expected a string, got a list"},
     {"EmptyScenarioName", "scenarios:\n  - name: \"\"\n    phases: []\n", 2, 11,
      "scenarios[0].name: empty label value (Prometheus drops empty labels); expected some text"},
@@ -347,6 +359,30 @@ TEST(MalformedConfigFile, IsRejectedWithThePathAndLocation) {
                                                std::to_string(bad.column) + ": " + bad.message);
     }
   }
+}
+
+// Every truncation of a shipped example either loads or fails with a one-line error located inside the
+// text: the loader never crashes or reports a location that does not exist.
+TEST(TruncatedConfig, EveryPrefixLoadsOrFailsInsideTheText) {
+  std::ifstream file(std::string(MAPSCOPE_CONFIG_EXAMPLES_DIR) + "/tiny.yaml", std::ios::binary);
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  const std::string text = buffer.str();
+  ASSERT_GT(text.size(), 500U);
+  std::size_t failures = 0;
+  for (std::size_t length = 0; length <= text.size(); ++length) {
+    const std::string prefix = text.substr(0, length);
+    const auto lines = static_cast<std::size_t>(std::count(prefix.begin(), prefix.end(), '\n')) + 1;
+    try {
+      load_config_string(prefix, "prefix.yaml");
+    } catch (const ConfigError& error) {
+      ++failures;
+      EXPECT_GE(error.line(), 1U);
+      EXPECT_LE(error.line(), lines) << error.what();
+      EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos);
+    }
+  }
+  EXPECT_GT(failures, 0U);  // cut mid-scenario, a phase lacks its end or a name is missing
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "mapscope/config/config.hpp"
 
@@ -288,6 +290,31 @@ TEST(Examples, WeakHashDemoComparesBothHashes) {
   EXPECT_EQ(config.scenarios[0].map.hash, HashKind::Weak);
   EXPECT_EQ(config.scenarios[1].map.hash, HashKind::Default);
   EXPECT_EQ(config.scenarios[0].phases, config.scenarios[1].phases);
+}
+
+// docs/configuration.md documents every key the loader accepts: each key that to_yaml writes for a
+// configuration using every construct appears in the document as `key`.
+TEST(Documentation, NamesEveryKey) {
+  std::ifstream file(MAPSCOPE_CONFIGURATION_DOC);
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  const std::string doc = buffer.str();
+  ASSERT_FALSE(doc.empty());
+  Config config = load_config_string(kFullConfig, "full.yaml");
+  config.labels.clear();  // label names are the user's, not keys of the schema
+  const std::string yaml = to_yaml(config);
+  const std::regex key_pattern("([a-z_]+):");
+  std::set<std::string> keys;
+  for (auto it = std::sregex_iterator(yaml.begin(), yaml.end(), key_pattern); it != std::sregex_iterator();
+       ++it) {
+    keys.insert((*it)[1].str());
+  }
+  EXPECT_GE(keys.size(), 40U);
+  for (const std::string& key : keys) EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
+  for (const char* key : {"growing", "entries_at_least", "entries_at_most", "forever", "unlimited", "go1.21",
+                          "weak", "active", "zipfian"}) {
+    EXPECT_NE(doc.find(key), std::string::npos) << key;
+  }
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ struct ExporterOptions {
       "127.0.0.1:8931";  // HOST:PORT (IPv4) or :PORT for every interface; port 0 picks one
   std::string telemetry_path = "/metrics";
   std::uint64_t max_tracked_maps = 1000;  // track() refuses maps past this many
-  Labels labels;                          // static labels added to every per-map series
-  std::optional<WebConfig> web_config;    // basic auth users (bcrypt)
+  Labels labels{};                        // static labels added to every per-map series
+  std::optional<WebConfig> web_config{};  // basic auth users (bcrypt)
   std::size_t threads = 4;                // HTTP worker threads (concurrent requests served)
 };
 

@@ -1,0 +1,53 @@
+// Builders of scrape-time metric families.
+#include "families.h"
+
+#include <limits>
+#include <utility>
+
+namespace mapscope::exporter {
+
+prometheus::MetricFamily make_family(std::string name, std::string help, prometheus::MetricType type) {
+  prometheus::MetricFamily family;
+  family.name = std::move(name);
+  family.help = std::move(help);
+  family.type = type;
+  return family;
+}
+
+void add_gauge(prometheus::MetricFamily& family, LabelList labels, double value) {
+  prometheus::ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.gauge.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+void add_counter(prometheus::MetricFamily& family, LabelList labels, double value) {
+  prometheus::ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.counter.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+void add_pause_histogram(prometheus::MetricFamily& family, LabelList labels,
+                         const mapcore::PauseHistogramSnapshot& pauses) {
+  prometheus::ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.histogram.sample_count = pauses.count;
+  metric.histogram.sample_sum = pauses.sum_seconds;
+  metric.histogram.bucket.reserve(mapcore::kPauseBoundsSeconds.size() + 1);
+  for (std::size_t i = 0; i < mapcore::kPauseBoundsSeconds.size(); ++i) {
+    metric.histogram.bucket.push_back({pauses.cumulative[i], mapcore::kPauseBoundsSeconds[i]});
+  }
+  metric.histogram.bucket.push_back({pauses.count, std::numeric_limits<double>::infinity()});
+  family.metric.push_back(std::move(metric));
+}
+
+LabelList with_label(const LabelList& labels, std::string name, std::string value) {
+  LabelList out;
+  out.reserve(labels.size() + 1);
+  out = labels;
+  out.push_back({std::move(name), std::move(value)});
+  return out;
+}
+
+}  // namespace mapscope::exporter

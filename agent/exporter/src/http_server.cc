@@ -1,0 +1,189 @@
+// HttpServer: Exposer construction, the context table and the civetweb callbacks.
+#include "http_server.h"
+
+#include <CivetServer.h>
+#include <civetweb.h>
+#include <prometheus/exposer.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <shared_mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "mapscope/exporter/logger.h"
+#include "router.h"
+
+namespace mapscope::exporter {
+namespace {
+
+struct ContextTable {
+  std::shared_mutex mutex;
+  std::unordered_map<const mg_context*, Router*> routers;
+};
+
+ContextTable& contexts() {
+  static ContextTable table;
+  return table;
+}
+
+// Set while this thread constructs a server: init_context and log_message run inside mg_start.
+thread_local Router* constructing_router = nullptr;
+thread_local const mg_context* constructed_context = nullptr;
+thread_local std::string* startup_error = nullptr;
+
+bool is_ipv4(std::string_view host) {
+  int parts = 0;
+  std::size_t pos = 0;
+  while (pos <= host.size()) {
+    const std::size_t dot = std::min(host.find('.', pos), host.size());
+    const std::string_view part = host.substr(pos, dot - pos);
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || part.size() > 3 || error != std::errc{} || end != part.data() + part.size() ||
+        value > 255) {
+      return false;
+    }
+    ++parts;
+    pos = dot + 1;
+  }
+  return parts == 4;
+}
+
+// Opens and closes a TCP connection to address:port, ignoring failures.
+void knock(const std::string& address, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(port);
+  if (::inet_pton(AF_INET, address.c_str(), &target.sin_addr) == 1) {
+    ::connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target);
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+std::string HttpServer::civetweb_ports(const std::string& listen_address) {
+  const std::size_t colon = listen_address.rfind(':');
+  if (colon == std::string::npos) {
+    throw std::invalid_argument("listen address '" + listen_address + "' must be HOST:PORT or :PORT");
+  }
+  const std::string host = listen_address.substr(0, colon);
+  const std::string port = listen_address.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || error != std::errc{} || end != port.data() + port.size() || value > 65535) {
+    throw std::invalid_argument("listen address '" + listen_address +
+                                "': the port must be a number from 0 to 65535");
+  }
+  if (host.empty()) return port;  // every IPv4 interface
+  if (host == "localhost") return "127.0.0.1:" + port;
+  if (!is_ipv4(host)) {
+    throw std::invalid_argument("listen address '" + listen_address +
+                                "': the host must be an IPv4 address (this civetweb has no IPv6)");
+  }
+  return host + ":" + port;
+}
+
+HttpServer::HttpServer(const std::string& listen_address, std::size_t threads,
+                       const std::string& telemetry_path, Router& router,
+                       const std::weak_ptr<prometheus::Collectable>& scrape) {
+  const std::vector<std::string> options = {
+      "listening_ports",    civetweb_ports(listen_address),
+      "num_threads",        std::to_string(std::max<std::size_t>(threads, 1)),
+      "request_timeout_ms", "10000",  // a stalled client does not hold a worker forever
+  };
+  CivetCallbacks callbacks;
+  callbacks.init_context = &HttpServer::init_context;
+  callbacks.begin_request = &HttpServer::begin_request;
+  callbacks.log_message = &HttpServer::log_message;
+
+  std::string error;
+  constructing_router = &router;
+  constructed_context = nullptr;
+  startup_error = &error;
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(options, &callbacks);
+  } catch (const std::exception& failure) {
+    if (error.empty()) error = failure.what();
+  }
+  constructing_router = nullptr;
+  startup_error = nullptr;
+  context_ = constructed_context;
+  if (!exposer_) {
+    if (context_ != nullptr) {
+      std::unique_lock lock(contexts().mutex);
+      contexts().routers.erase(context_);
+    }
+    throw std::runtime_error("cannot listen on " + listen_address + ": " + error);
+  }
+  port_ = static_cast<std::uint16_t>(exposer_->GetListeningPorts().at(0));
+  const std::string ports = civetweb_ports(listen_address);
+  const std::size_t colon = ports.rfind(':');
+  wake_address_ = colon == std::string::npos || ports.compare(0, colon, "0.0.0.0") == 0
+                      ? "127.0.0.1"
+                      : ports.substr(0, colon);
+  exposer_->RegisterCollectable(scrape, telemetry_path);
+}
+
+HttpServer::~HttpServer() {
+  // civetweb's listening thread notices the stop flag only when its poll() returns, which it does every
+  // two seconds or on a connection: knocking on the port while the Exposer stops makes stopping prompt.
+  std::atomic<bool> stopped{false};
+  std::thread knocker([this, &stopped] {
+    while (!stopped.load()) {
+      knock(wake_address_, port_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  exposer_.reset();  // joins civetweb's threads: no request runs after this
+  stopped.store(true);
+  knocker.join();
+  std::unique_lock lock(contexts().mutex);
+  contexts().routers.erase(context_);
+}
+
+void HttpServer::init_context(const mg_context* context) {
+  constructed_context = context;
+  std::unique_lock lock(contexts().mutex);
+  contexts().routers[context] = constructing_router;
+}
+
+int HttpServer::begin_request(mg_connection* conn) {
+  Router* router = nullptr;
+  {
+    std::shared_lock lock(contexts().mutex);
+    const auto it = contexts().routers.find(mg_get_context(conn));
+    if (it != contexts().routers.end()) router = it->second;
+  }
+  if (router == nullptr) {
+    mg_send_http_error(conn, 503, "%s", "starting");
+    return 503;
+  }
+  return router->route(conn);
+}
+
+int HttpServer::log_message(const mg_connection*, const char* message) {
+  if (startup_error != nullptr) {
+    // The first error explains a failed start ("cannot bind to 127.0.0.1:8931: 98 (Address already in use)").
+    if (startup_error->empty()) {
+      const std::string_view text(message);
+      *startup_error = std::string(text.substr(0, text.find_first_of("\r\n")));
+    }
+  } else {
+    log_debug("civetweb", {{"detail", message}});
+  }
+  return 1;
+}
+
+}  // namespace mapscope::exporter

@@ -258,6 +258,17 @@ void Collector::run_cycle() {
   }
 }
 
+// How many buckets fit in `target`, from the entry's measured cost per bucket. At least one, so
+// that a map whose estimate was inflated by one slow slice (a preempted thread) keeps moving and
+// its estimate comes back down.
+std::size_t Collector::slice_buckets(const Entry& entry, std::chrono::nanoseconds target) {
+  if (entry.ns_per_bucket <= 0) return kFirstSliceBuckets;
+  const double affordable = static_cast<double>(target.count()) / entry.ns_per_bucket;
+  const std::size_t limit =
+      std::min(std::max(kFirstSliceBuckets, entry.last_slice * kSliceGrowthLimit), kMaxSliceBuckets);
+  return std::clamp<std::size_t>(static_cast<std::size_t>(affordable), 1, limit);
+}
+
 // One hold: starts a shrink if the map is sparse. Returns whether one started.
 bool Collector::start_shrink(Entry& entry) {
   const std::optional<MaintenanceSlice> slice =
@@ -276,16 +287,8 @@ bool Collector::drive(Entry& entry, Clock::time_point deadline) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(options_.max_pause * kSliceTargetShare);
   for (;;) {
     const auto remaining = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
-    const auto target = std::min(target_pause, remaining);
-    std::size_t buckets = kFirstSliceBuckets;
-    if (entry.ns_per_bucket > 0) {
-      const double affordable = static_cast<double>(target.count()) / entry.ns_per_bucket;
-      const std::size_t limit = std::max(kFirstSliceBuckets, entry.last_slice * kSliceGrowthLimit);
-      buckets = static_cast<std::size_t>(
-          std::min(affordable, static_cast<double>(std::min(limit, kMaxSliceBuckets))));
-    }
-    if (remaining.count() <= 0 || buckets == 0) return false;
-
+    if (remaining.count() <= 0) return false;
+    const std::size_t buckets = slice_buckets(entry, std::min(target_pause, remaining));
     const std::optional<MaintenanceSlice> slice =
         with_map(entry, [&](Maintainable& m) { return m.evacuate_slice(buckets); });
     if (!slice) return true;  // unregistered meanwhile

@@ -115,6 +115,7 @@ class Collector {
   struct Entry;
   static void remove(State& state, std::uint64_t id);
   void thread_main();
+  static std::size_t slice_buckets(const Entry& entry, std::chrono::nanoseconds target);
   bool start_shrink(Entry& entry);
   bool drive(Entry& entry, std::chrono::steady_clock::time_point deadline);
   void account(Entry& entry, const MaintenanceSlice& slice);

@@ -17,7 +17,7 @@ std::string located(const std::string& file, std::size_t line, std::size_t colum
 
 }  // namespace
 
-ConfigError::ConfigError(std::string file, std::size_t line, std::size_t column, std::string message)
+ConfigError::ConfigError(std::string file, std::size_t line, std::size_t column, const std::string& message)
     : std::runtime_error(
           located(detail::escape_controls(file), line, column, detail::escape_controls(message))),
       file_(std::move(file)),

@@ -29,10 +29,14 @@ std::string escape_controls(std::string_view text) {
 }
 
 std::string quoted(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return "\"" + escape_controls(text) + "\"";
+  if (text.size() <= limit) {
+    return "\"" + escape_controls(text) + "\"";
+  }
   // Cut before a UTF-8 continuation byte never: back up to a character boundary.
   std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
   return "\"" + escape_controls(text.substr(0, cut)) + "...\"";
 }
 

@@ -310,7 +310,9 @@ TEST(Documentation, NamesEveryKey) {
     keys.insert((*it)[1].str());
   }
   EXPECT_GE(keys.size(), 40U);
-  for (const std::string& key : keys) EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
+  for (const std::string& key : keys) {
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
+  }
   for (const char* key : {"growing", "entries_at_least", "entries_at_most", "forever", "unlimited", "go1.21",
                           "weak", "active", "zipfian"}) {
     EXPECT_NE(doc.find(key), std::string::npos) << key;

@@ -10,7 +10,7 @@ namespace mapscope::config {
 // what() is exactly one line: `FILE:LINE:COLUMN: what is wrong and what was expected` (1-based).
 class ConfigError : public std::runtime_error {
  public:
-  ConfigError(std::string file, std::size_t line, std::size_t column, std::string message);
+  ConfigError(std::string file, std::size_t line, std::size_t column, const std::string& message);
 
   const std::string& file() const { return file_; }
   std::size_t line() const { return line_; }

@@ -30,7 +30,13 @@ void check_options(const ExporterOptions& options) {
     if (path == reserved)
       throw std::invalid_argument("telemetry path '" + path + "' is taken by another endpoint");
   }
-  for (const auto& [key, value] : options.labels) {
+  Exporter::check_labels(options.labels);
+}
+
+}  // namespace
+
+void Exporter::check_labels(const Labels& labels) {
+  for (const auto& [key, value] : labels) {
     if (const auto problem = config::label_name_problem(key))
       throw std::invalid_argument("label " + key + ": " + *problem);
     if (!prometheus::CheckLabelName(key))
@@ -40,8 +46,6 @@ void check_options(const ExporterOptions& options) {
     }
   }
 }
-
-}  // namespace
 
 class Exporter::Impl {
  public:
@@ -109,6 +113,11 @@ void Exporter::record_reload(bool ok) {
 
 void Exporter::set_web_config(std::optional<WebConfig> web_config) {
   impl_->router.auth().set_config(std::move(web_config));
+}
+
+void Exporter::set_labels(Labels labels) {
+  check_labels(labels);
+  impl_->maps->set_exporter_labels(std::move(labels));
 }
 
 void Exporter::set_max_tracked_maps(std::uint64_t max_tracked_maps) {

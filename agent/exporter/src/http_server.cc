@@ -6,6 +6,7 @@
 #include <prometheus/exposer.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
@@ -40,22 +42,19 @@ thread_local Router* constructing_router = nullptr;
 thread_local const mg_context* constructed_context = nullptr;
 thread_local std::string* startup_error = nullptr;
 
-bool is_ipv4(std::string_view host) {
-  int parts = 0;
-  std::size_t pos = 0;
-  while (pos <= host.size()) {
-    const std::size_t dot = std::min(host.find('.', pos), host.size());
-    const std::string_view part = host.substr(pos, dot - pos);
-    unsigned value = 0;
-    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (part.empty() || part.size() > 3 || error != std::errc{} || end != part.data() + part.size() ||
-        value > 255) {
-      return false;
-    }
-    ++parts;
-    pos = dot + 1;
-  }
-  return parts == 4;
+// The dotted IPv4 address of `host` (a literal or a name resolved through getaddrinfo).
+std::optional<std::string> resolve_ipv4(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return std::nullopt;
+  char text[INET_ADDRSTRLEN] = {};
+  const auto* address = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
+  const bool ok = ::inet_ntop(AF_INET, &address->sin_addr, text, sizeof text) != nullptr;
+  ::freeaddrinfo(found);
+  if (!ok) return std::nullopt;
+  return std::string(text);
 }
 
 // Opens and closes a TCP connection to address:port, ignoring failures.
@@ -87,12 +86,17 @@ std::string HttpServer::civetweb_ports(const std::string& listen_address) {
                                 "': the port must be a number from 0 to 65535");
   }
   if (host.empty()) return port;  // every IPv4 interface
-  if (host == "localhost") return "127.0.0.1:" + port;
-  if (!is_ipv4(host)) {
+  if (host.starts_with('[')) {
     throw std::invalid_argument("listen address '" + listen_address +
-                                "': the host must be an IPv4 address (this civetweb has no IPv6)");
+                                "': IPv6 is not supported by this civetweb");
   }
-  return host + ":" + port;
+  // civetweb reads a trailing letter as an option ("8931s" is TLS): the port was checked to be digits only.
+  const auto address = resolve_ipv4(host);
+  if (!address) {
+    throw std::invalid_argument("listen address '" + listen_address + "': '" + host +
+                                "' has no IPv4 address");
+  }
+  return *address + ":" + port;
 }
 
 HttpServer::HttpServer(const std::string& listen_address, std::size_t threads,

@@ -50,7 +50,6 @@ TrackHandle MapRegistry::reject(const std::string& name, const std::string& reas
 TrackHandle MapRegistry::add(std::string name, std::unique_ptr<TrackedMap> map, Labels labels) {
   if (map == nullptr) return reject(name, "no map given", false);
   if (auto problem = label_problem(name, labels); !problem.empty()) return reject(name, problem, false);
-  labels.insert(exporter_labels_.begin(), exporter_labels_.end());
   std::string identity = identity_of(name, labels);
 
   std::unique_lock lock(mutex_);
@@ -83,8 +82,18 @@ void MapRegistry::unregister(std::uint64_t id) {
   entries_.erase(it);
 }
 
+void MapRegistry::set_exporter_labels(Labels labels) {
+  std::lock_guard lock(labels_mutex_);
+  exporter_labels_ = std::move(labels);
+}
+
 std::vector<MapSnapshot> MapRegistry::read(std::size_t offset, std::size_t limit) const {
   std::vector<MapSnapshot> out;
+  Labels exporter_labels;
+  {
+    std::lock_guard lock(labels_mutex_);
+    exporter_labels = exporter_labels_;
+  }
   std::lock_guard lock(mutex_);
   if (offset >= entries_.size()) return out;
   out.reserve(std::min(limit, entries_.size() - offset));
@@ -92,6 +101,9 @@ std::vector<MapSnapshot> MapRegistry::read(std::size_t offset, std::size_t limit
   for (; it != entries_.end() && out.size() < limit; ++it) {
     const Entry& entry = it->second;
     out.push_back({entry.name, entry.labels, entry.map->stats(), entry.map->write_pauses()});
+  }
+  if (!exporter_labels.empty()) {
+    for (MapSnapshot& map : out) map.labels.insert(exporter_labels.begin(), exporter_labels.end());
   }
   return out;
 }

@@ -23,7 +23,8 @@
 
 namespace mapscope::exporter {
 
-// One map's state as read by one scrape. `labels` holds the static labels, `map` excluded.
+// One map's state as read by one scrape. `labels` holds the static labels (the map's own and the
+// exporter's), `map` excluded.
 struct MapSnapshot {
   std::string name;
   Labels labels;
@@ -34,6 +35,9 @@ struct MapSnapshot {
 class MapRegistry final : public Registrar, public std::enable_shared_from_this<MapRegistry> {
  public:
   MapRegistry(Labels exporter_labels, std::uint64_t max_maps);
+
+  // The exporter-wide labels, added to every map's at read time (a map's own label of the same name wins).
+  void set_exporter_labels(Labels labels);
 
   // Registers the map, or refuses it (empty handle, counted and logged) past the limit, for an invalid
   // name or label, or when a map with the same name and labels is tracked.
@@ -51,7 +55,7 @@ class MapRegistry final : public Registrar, public std::enable_shared_from_this<
   struct Entry {
     std::string name;
     Labels labels;
-    std::string identity;  // name and labels, for duplicate detection
+    std::string identity;  // name and own labels, for duplicate detection
     std::unique_ptr<TrackedMap> map;
   };
 
@@ -59,7 +63,8 @@ class MapRegistry final : public Registrar, public std::enable_shared_from_this<
   std::string label_problem(const std::string& name, const Labels& labels) const;
   TrackHandle reject(const std::string& name, const std::string& reason, bool log_once);
 
-  const Labels exporter_labels_;
+  mutable std::mutex labels_mutex_;  // guards exporter_labels_
+  Labels exporter_labels_;
   std::atomic<std::uint64_t> max_maps_;
   std::atomic<std::uint64_t> rejected_total_{0};
   std::atomic<bool> limit_logged_{false};

@@ -51,8 +51,8 @@ class Exporter {
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
 
-  std::uint16_t port() const;  // the bound port (the one picked when the address said 0)
-  const ExporterOptions& options() const;
+  std::uint16_t port() const;              // the bound port (the one picked when the address said 0)
+  const ExporterOptions& options() const;  // as constructed
 
   // Tracks a mapcore::Map or mapcore::SharedMap (anything with stats() and write_pauses()) under the
   // `map` label `name`, plus `labels`. Tracking ends when the handle is destroyed; after that no scrape
@@ -83,6 +83,12 @@ class Exporter {
   // Settings that can change while serving (a reload applies them).
   void set_web_config(std::optional<WebConfig> web_config);
   void set_max_tracked_maps(std::uint64_t max_tracked_maps);
+  // Replaces the static labels of every map series (a map's own label of the same name wins). Throws
+  // std::invalid_argument, changing nothing, when a name or value is invalid.
+  void set_labels(Labels labels);
+
+  // Throws std::invalid_argument when a static label name or value is invalid or reserved.
+  static void check_labels(const Labels& labels);
 
   std::size_t tracked_maps() const;
 

@@ -1,0 +1,86 @@
+// mapscope-agent: flags, configuration, then serve until SIGTERM or SIGINT; SIGHUP reloads.
+#include <cstdio>
+#include <exception>
+
+#include <mapscope/exporter/build_info.h>
+#include <mapscope/exporter/logger.h>
+#include <mapscope/config/config_error.hpp>
+#include <mapscope/config/loader.hpp>
+
+#include "agent.h"
+#include "command_line.h"
+#include "signal_waiter.h"
+
+namespace {
+
+using namespace mapscope;
+
+constexpr int kUsageOrConfigError = 2;
+
+void print_version() {
+  const exporter::BuildInfo& build = exporter::build_info();
+  std::printf("mapscope-agent, version %.*s (revision %.*s)\n  compiler: %.*s\n",
+              static_cast<int>(build.version.size()), build.version.data(),
+              static_cast<int>(build.revision.size()), build.revision.data(),
+              static_cast<int>(build.compiler.size()), build.compiler.data());
+}
+
+// One line on stderr: a configuration error already reads FILE:LINE:COLUMN: message.
+int fail(const std::exception& error) {
+  std::fprintf(stderr, "%s\n", error.what());
+  return kUsageOrConfigError;
+}
+
+int serve(const cli::CommandLine& flags, cli::LoadedConfig loaded, const cli::SignalWaiter& signals) {
+  std::unique_ptr<cli::Agent> agent;
+  try {
+    agent = std::make_unique<cli::Agent>(flags, std::move(loaded));
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "mapscope-agent: %s\n", error.what());
+    return kUsageOrConfigError;
+  }
+  while (signals.wait() == cli::SignalWaiter::Event::Reload) agent->reload();
+  exporter::log_info("stopping");
+  agent.reset();
+  exporter::log_info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const cli::SignalWaiter signals;  // before any thread exists
+  const cli::ParseResult parsed = cli::parse_command_line(argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const cli::CommandLine& flags = parsed.flags;
+  if (flags.version) {
+    print_version();
+    return 0;
+  }
+  if (flags.print_default_config) {
+    const std::string_view yaml = config::default_config_yaml();
+    std::fwrite(yaml.data(), 1, yaml.size(), stdout);
+    return 0;
+  }
+  exporter::Logger::global().set_level(flags.log_level);
+  exporter::Logger::global().set_format(flags.log_format);
+
+  cli::LoadedConfig loaded;
+  try {
+    loaded = cli::load_configuration(flags);
+  } catch (const std::exception& error) {
+    return fail(error);
+  }
+  if (flags.check_config) {
+    std::printf("%s: valid (%zu scenarios)\n",
+                flags.config_file.empty() ? "<default>" : flags.config_file.c_str(),
+                loaded.config.scenarios.size());
+    return 0;
+  }
+  const exporter::BuildInfo& build = exporter::build_info();
+  exporter::log_info("starting mapscope-agent",
+                     {{"version", std::string(build.version)},
+                      {"revision", std::string(build.revision)},
+                      {"config", flags.config_file.empty() ? "<default>" : flags.config_file}});
+  return serve(flags, std::move(loaded), signals);
+}

@@ -4,7 +4,8 @@
 // is the boundary: TypedDrivenMap<K, V> implements it for each compiled type pair, and everything above
 // it (phases, the runner, tracking) is written once. Operations take key numbers; the implementation
 // turns them into keys. One thread drives a map: the operations are not meant to be called concurrently
-// (stats(), write_pauses(), size() and growing() are, and the collector works through register_with()).
+// (contains(), stats(), write_pauses(), size() and growing() are, and the collector works through
+// register_with()).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,8 @@ class DrivenMap {
   virtual void update(std::uint64_t key) = 0;  // overwrites the value when the key is present, else nothing
   virtual void erase(std::uint64_t key) = 0;   // delete(m, k)
   virtual bool lookup(std::uint64_t key) = 0;  // _, ok := m[k]
+  // The same question for inspection from any thread (builds its own key: slower, allocates for strings).
+  virtual bool contains(std::uint64_t key) const = 0;
 
   virtual std::uint64_t size() const = 0;  // live entries (takes the map's lock)
   virtual bool growing() const = 0;        // a grow of any kind is in progress (takes the map's lock)

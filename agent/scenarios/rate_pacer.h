@@ -3,9 +3,10 @@
 // Operation i is due at start + i / rate, an absolute schedule: a late wake-up is made up by the
 // operations that follow, so the average rate holds however coarse the sleeps are. To keep wake-ups few
 // at high rates, a pacer that is ahead sleeps at least kMinSleep and then catches up in a short burst
-// (at 100,000 ops/s: bursts of about 50). After a stall (a slow operation, a descheduled thread) the
-// schedule forgives all but kMaxDebt of the backlog rather than racing to repay it. Without a rate
-// every operation is due at once.
+// (at 100,000 ops/s: bursts of about 50). A thread that was descheduled (a busy machine) repays its
+// backlog at full speed, up to kMaxDebt of it: the rate holds on average over any second or so, while a
+// long stall (a stopped process, a suspended machine) is forgiven rather than repaid in one huge burst.
+// Without a rate every operation is due at once.
 #pragma once
 
 #include <chrono>
@@ -19,7 +20,7 @@ class RatePacer {
   using Clock = std::chrono::steady_clock;
 
   static constexpr std::chrono::microseconds kMinSleep{500};
-  static constexpr std::chrono::milliseconds kMaxDebt{100};
+  static constexpr std::chrono::milliseconds kMaxDebt{1000};
 
   RatePacer(std::optional<double> rate, Clock::time_point start);
 

@@ -26,6 +26,7 @@ class TypedDrivenMap final : public DrivenMap {
   explicit TypedDrivenMap(const config::MapSpec& spec)
       : map_(spec.hint, options_for(spec), ScenarioHash<K>{spec.hash == config::HashKind::Weak}),
         key_(initial_key(spec)),
+        key_length_(spec.key.length),
         value_size_(spec.value.size) {}
 
   void insert(std::uint64_t key) override {
@@ -49,6 +50,8 @@ class TypedDrivenMap final : public DrivenMap {
     set_key(key);
     return map_.contains(key_);
   }
+
+  bool contains(std::uint64_t key) const override { return map_.contains(key_for(key)); }
 
   std::uint64_t size() const override { return map_.size(); }
   bool growing() const override {
@@ -82,6 +85,14 @@ class TypedDrivenMap final : public DrivenMap {
     }
   }
 
+  K key_for(std::uint64_t number) const {
+    if constexpr (std::is_same_v<K, KeyString>) {
+      return KeyString::for_number(number, key_length_);
+    } else {
+      return static_cast<K>(number);
+    }
+  }
+
   // The driver reuses one key object: rewriting it in place costs no allocation per operation.
   void set_key(std::uint64_t number) {
     if constexpr (std::is_same_v<K, KeyString>) {
@@ -101,7 +112,8 @@ class TypedDrivenMap final : public DrivenMap {
   }
 
   Shared map_;
-  K key_;
+  K key_;  // the driver's reusable key
+  std::uint32_t key_length_;
   std::size_t value_size_;
   std::uint64_t stamp_ = 0;
 };

@@ -30,10 +30,18 @@ inline config::OperationMix mix(std::uint32_t insert, std::uint32_t update, std:
   out.lookup = lookup;
   return out;
 }
-inline config::OperationMix inserts() { return mix(1, 0, 0, 0); }
-inline config::OperationMix deletes() { return mix(0, 0, 1, 0); }
-inline config::OperationMix lookups() { return mix(0, 0, 0, 1); }
-inline config::OperationMix updates() { return mix(0, 1, 0, 0); }
+inline config::OperationMix inserts() {
+  return mix(1, 0, 0, 0);
+}
+inline config::OperationMix deletes() {
+  return mix(0, 0, 1, 0);
+}
+inline config::OperationMix lookups() {
+  return mix(0, 0, 0, 1);
+}
+inline config::OperationMix updates() {
+  return mix(0, 1, 0, 0);
+}
 
 inline config::PhaseEnd after_operations(std::uint64_t n) {
   config::PhaseEnd end;
@@ -47,7 +55,9 @@ inline config::PhaseEnd after(std::chrono::nanoseconds duration) {
   end.duration = duration;
   return end;
 }
-inline config::PhaseEnd forever() { return config::PhaseEnd{}; }
+inline config::PhaseEnd forever() {
+  return config::PhaseEnd{};
+}
 inline config::PhaseEnd until(config::UntilKind kind, std::uint64_t entries = 0) {
   config::PhaseEnd end;
   end.kind = config::EndKind::Until;
@@ -74,7 +84,8 @@ inline config::KeySpace uniform_keys(std::uint64_t from, std::uint64_t to) {
   return keys;
 }
 
-inline config::Scenario scenario(std::string name, std::vector<config::Phase> phases, std::uint64_t repeat = 1) {
+inline config::Scenario scenario(std::string name, std::vector<config::Phase> phases,
+                                 std::uint64_t repeat = 1) {
   config::Scenario out;
   out.name = std::move(name);
   out.phases = std::move(phases);
@@ -151,7 +162,8 @@ class RecordingEnvironment final : public ScenarioEnvironment {
 };
 
 // Waits until the runner's phases have all run; fails the test after `limit`.
-inline void wait_finished(const ScenarioRunner& runner, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+inline void wait_finished(const ScenarioRunner& runner,
+                          std::chrono::milliseconds limit = std::chrono::seconds(20)) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (!runner.finished()) {
     if (std::chrono::steady_clock::now() > deadline) {

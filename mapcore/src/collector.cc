@@ -24,7 +24,7 @@ constexpr std::size_t kFirstSliceBuckets = 16;  // before anything is measured f
 constexpr std::size_t kSliceGrowthLimit = 4;    // a slice at most 4x the previous one: estimates are noisy
 constexpr std::size_t kMaxSliceBuckets = std::size_t{1} << 20;
 // Slices aim at this share of max_pause: the rest absorbs the spread of the per-bucket cost.
-constexpr double kSliceTargetShare = 0.6;
+constexpr double kSliceTargetShare = 0.5;
 // EWMA weights of a new per-bucket cost: rises are believed faster than falls, so that a map
 // whose buckets turn expensive does not overshoot max_pause for long.
 constexpr double kCostRiseWeight = 0.5;

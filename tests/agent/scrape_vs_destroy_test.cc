@@ -33,7 +33,7 @@ TEST(ScrapeVsDestroy, MapsComeAndGoWhileScrapesRun) {
   std::atomic<int> failures{0};
   std::vector<std::thread> scrapers;
   for (int t = 0; t < 2; ++t) {
-    scrapers.emplace_back([&] {
+    scrapers.emplace_back([&, t] {
       while (!done.load()) {
         const HttpResponse response = http_get(exporter.port(), t == 0 ? "/metrics" : "/debug/maps");
         if (response.status != 200) ++failures;

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http_response.h"
 #include "mapscope/exporter/logger.h"
 #include "router.h"
 
@@ -171,8 +172,7 @@ int HttpServer::begin_request(mg_connection* conn) {
     if (it != contexts().routers.end()) router = it->second;
   }
   if (router == nullptr) {
-    mg_send_http_error(conn, 503, "%s", "starting");
-    return 503;
+    return respond_text(conn, 503, "starting");
   }
   return router->route(conn);
 }

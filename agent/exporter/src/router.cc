@@ -9,31 +9,12 @@
 #include <vector>
 
 #include "debug_maps.h"
+#include "http_response.h"
 #include "landing_page.h"
 #include "mapscope/exporter/logger.h"
 
 namespace mapscope::exporter {
 namespace {
-
-using Headers = std::vector<std::pair<const char*, std::string>>;
-
-int respond(mg_connection* conn, int status, const char* content_type, std::string_view body,
-            bool head = false, const Headers& headers = {}) {
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", content_type, -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
-  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
-  mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-  for (const auto& [name, value] : headers) mg_response_header_add(conn, name, value.c_str(), -1);
-  mg_response_header_send(conn);
-  if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
-  return status;
-}
-
-int respond_text(mg_connection* conn, int status, std::string_view text, bool head = false,
-                 const Headers& headers = {}) {
-  return respond(conn, status, "text/plain; charset=utf-8", std::string(text) + "\n", head, headers);
-}
 
 int method_not_allowed(mg_connection* conn, const char* allow) {
   return respond_text(conn, 405, "method not allowed", false, {{"Allow", allow}});

@@ -1,0 +1,3 @@
+module mapscope/bench/go
+
+go 1.19

@@ -49,19 +49,24 @@ class LatencyHistogram {
     max_ns_ = std::max(max_ns_, ns);
   }
   void merge(const LatencyHistogram& other) {
-    for (std::size_t i = 0; i < cells_.size(); ++i) cells_[i] += other.cells_[i];
+    for (std::size_t i = 0; i < cells_.size(); ++i) {
+      cells_[i] += other.cells_[i];
+    }
     count_ += other.count_;
     max_ns_ = std::max(max_ns_, other.max_ns_);
   }
   // The upper edge of the cell holding quantile q, in microseconds.
   double quantile_us(double q) const {
-    if (count_ == 0) return 0;
+    if (count_ == 0) {
+      return 0;
+    }
     const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < cells_.size(); ++i) {
       seen += cells_[i];
-      if (seen >= rank)
+      if (seen >= rank) {
         return std::min(kFirstNs * std::pow(kRatio, static_cast<double>(i + 1)), max_ns_) / 1e3;
+      }
     }
     return max_ns_ / 1e3;
   }
@@ -78,7 +83,9 @@ class LatencyHistogram {
 
 // Exact quantile of a sample (nearest rank), in microseconds.
 double exact_quantile_us(std::vector<double> ns, double q) {
-  if (ns.empty()) return 0;
+  if (ns.empty()) {
+    return 0;
+  }
   std::sort(ns.begin(), ns.end());
   const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(ns.size())));
   return ns[std::clamp<std::size_t>(rank, 1, ns.size()) - 1] / 1e3;
@@ -166,14 +173,20 @@ Maps build_maps(const Workload& w) {
   Maps maps;
   for (const std::int64_t size : w.frozen_sizes) {
     auto map = std::make_unique<IntMap>(0, active());
-    for (std::int64_t key = 0; key < size; ++key) map->insert_or_assign(key, key);
+    for (std::int64_t key = 0; key < size; ++key) {
+      map->insert_or_assign(key, key);
+    }
     maps.frozen.push_back(std::move(map));
   }
   for (int i = 0; i < w.drained_maps; ++i) {
     auto map = std::make_unique<IntMap>(0, active());
-    for (std::int64_t key = 0; key < w.drained_peak; ++key) map->insert_or_assign(key, key);
+    for (std::int64_t key = 0; key < w.drained_peak; ++key) {
+      map->insert_or_assign(key, key);
+    }
     map->evacuate(SIZE_MAX);  // a settled table, then drained
-    for (std::int64_t key = 0; key < w.drained_peak - w.drained_keep; ++key) map->erase(key);
+    for (std::int64_t key = 0; key < w.drained_peak - w.drained_keep; ++key) {
+      map->erase(key);
+    }
     maps.drained.push_back(std::move(map));
   }
   return maps;
@@ -186,10 +199,13 @@ void run_owner(int owner, int owners, Maps& maps, const std::atomic<bool>& stop,
   // Owners write to the even drained maps only: the odd ones are left to the collector alone.
   std::vector<IntMap*> mine;
   for (std::size_t i = 0; i < maps.drained.size(); i += 2) {
-    if (static_cast<int>((i / 2) % static_cast<std::size_t>(owners)) == owner)
+    if (static_cast<int>((i / 2) % static_cast<std::size_t>(owners)) == owner) {
       mine.push_back(maps.drained[i].get());
+    }
   }
-  if (mine.empty()) mine.push_back(maps.drained[0].get());
+  if (mine.empty()) {
+    mine.push_back(maps.drained[0].get());
+  }
   // Each map gets its own run of fresh keys; erasing the key inserted 64 writes before on the
   // same map keeps its size constant.
   std::vector<std::int64_t> next_key(mine.size());
@@ -225,25 +241,36 @@ LatencyHistogram run_owners(const Workload& w, Maps& maps, Done done) {
   std::atomic<bool> stop{false};
   std::vector<LatencyHistogram> latencies(static_cast<std::size_t>(w.owners));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(w.owners));
   for (int t = 0; t < w.owners; ++t) {
     threads.emplace_back(
         [&, t] { run_owner(t, w.owners, maps, stop, latencies[static_cast<std::size_t>(t)]); });
   }
-  while (!done()) std::this_thread::sleep_for(10ms);
+  while (!done()) {
+    std::this_thread::sleep_for(10ms);
+  }
   stop = true;
-  for (auto& thread : threads) thread.join();
+  for (auto& thread : threads) {
+    thread.join();
+  }
   LatencyHistogram merged;
-  for (const auto& l : latencies) merged.merge(l);
+  for (const auto& l : latencies) {
+    merged.merge(l);
+  }
   return merged;
 }
 
 bool maintenance_finished(const Maps& maps) {
   for (const auto& map : maps.frozen) {
-    if (map->stats().growing) return false;
+    if (map->stats().growing) {
+      return false;
+    }
   }
   for (const auto& map : maps.drained) {
     const mapcore::MapStats s = map->stats();
-    if (s.growing || s.shrinks_total == 0) return false;
+    if (s.growing || s.shrinks_total == 0) {
+      return false;
+    }
   }
   return true;
 }
@@ -341,7 +368,9 @@ int main(int argc, char** argv) {
   const double p99 = exact_quantile_us(holds, 0.99);
   const double max = holds.empty() ? 0 : *std::max_element(holds.begin(), holds.end()) / 1e3;
   double held_seconds = 0;
-  for (const double h : holds) held_seconds += h / 1e9;
+  for (const double h : holds) {
+    held_seconds += h / 1e9;
+  }
   const bool within = p99 <= max_pause_us && max <= 2 * max_pause_us;
   const auto over = static_cast<std::size_t>(
       std::count_if(holds.begin(), holds.end(), [&](double ns) { return ns / 1e3 > max_pause_us; }));

@@ -125,7 +125,9 @@ struct Collector::State {
     std::vector<std::shared_ptr<Entry>> out = entries;
     const auto first =
         std::find_if(out.begin(), out.end(), [&](const auto& e) { return e->id == resume_id; });
-    if (first != out.end()) std::rotate(out.begin(), first, out.end());
+    if (first != out.end()) {
+      std::rotate(out.begin(), first, out.end());
+    }
     return out;
   }
 };
@@ -136,7 +138,9 @@ namespace {
 template <class EntryT, class F>
 auto with_map(EntryT& entry, F&& f) -> std::optional<decltype(f(*entry.map))> {
   std::lock_guard lock(entry.use);
-  if (entry.map == nullptr) return std::nullopt;
+  if (entry.map == nullptr) {
+    return std::nullopt;
+  }
   return f(*entry.map);
 }
 
@@ -162,7 +166,9 @@ void Collector::remove(State& state, std::uint64_t id) {
     std::lock_guard lock(state.registry_mutex);
     const auto found =
         std::find_if(state.entries.begin(), state.entries.end(), [&](const auto& e) { return e->id == id; });
-    if (found == state.entries.end()) return;
+    if (found == state.entries.end()) {
+      return;
+    }
     entry = *found;
     state.entries.erase(found);
   }
@@ -172,7 +178,9 @@ void Collector::remove(State& state, std::uint64_t id) {
 
 void Collector::start() {
   std::lock_guard lock(state_->thread_mutex);
-  if (state_->thread.joinable()) return;
+  if (state_->thread.joinable()) {
+    return;
+  }
   state_->stopping = false;
   state_->thread = std::thread([this] { thread_main(); });
 }
@@ -185,7 +193,9 @@ void Collector::stop() {
     thread = std::move(state_->thread);
   }
   state_->wake.notify_all();
-  if (thread.joinable()) thread.join();
+  if (thread.joinable()) {
+    thread.join();
+  }
 }
 
 void Collector::thread_main() {
@@ -194,12 +204,16 @@ void Collector::thread_main() {
   for (;;) {
     {
       std::unique_lock lock(state.thread_mutex);
-      if (state.wake.wait_until(lock, next, [&] { return state.stopping; })) return;
+      if (state.wake.wait_until(lock, next, [&] { return state.stopping; })) {
+        return;
+      }
     }
     run_cycle();
     next += options_.interval;
     const auto now = Clock::now();
-    if (next < now) next = now;  // a late cycle does not cause a burst of catch-up cycles
+    if (next < now) {
+      next = now;  // a late cycle does not cause a burst of catch-up cycles
+    }
   }
 }
 
@@ -212,9 +226,13 @@ void Collector::run_cycle() {
   std::vector<std::shared_ptr<Entry>> stalled;
   std::vector<std::pair<std::shared_ptr<Entry>, bool>> shrinkable;  // and whether already shrinking
   for (auto& entry : state.snapshot()) {
-    if (!entry->active) continue;
+    if (!entry->active) {
+      continue;
+    }
     const std::optional<MapStats> s = with_map(*entry, [](Maintainable& m) { return m.stats(); });
-    if (!s) continue;
+    if (!s) {
+      continue;
+    }
     const std::uint64_t progress = write_progress(*s);
     const bool no_write_progress = entry->seen && progress == entry->last_write_progress;
     entry->seen = true;
@@ -239,13 +257,19 @@ void Collector::run_cycle() {
     }
   }
   for (auto& [entry, shrinking] : shrinkable) {
-    if (exhausted) break;
+    if (exhausted) {
+      break;
+    }
     if (Clock::now() >= deadline) {
       exhausted = out_of_budget(*entry);
       break;
     }
-    if (!shrinking && !start_shrink(*entry)) continue;
-    if (!drive(*entry, deadline)) exhausted = out_of_budget(*entry);
+    if (!shrinking && !start_shrink(*entry)) {
+      continue;
+    }
+    if (!drive(*entry, deadline)) {
+      exhausted = out_of_budget(*entry);
+    }
   }
 
   state.cycles.fetch_add(1, std::memory_order_relaxed);
@@ -262,7 +286,9 @@ void Collector::run_cycle() {
 // that a map whose estimate was inflated by one slow slice (a preempted thread) keeps moving and
 // its estimate comes back down.
 std::size_t Collector::slice_buckets(const Entry& entry, std::chrono::nanoseconds target) {
-  if (entry.ns_per_bucket <= 0) return kFirstSliceBuckets;
+  if (entry.ns_per_bucket <= 0) {
+    return kFirstSliceBuckets;
+  }
   const double affordable = static_cast<double>(target.count()) / entry.ns_per_bucket;
   const std::size_t limit =
       std::min(std::max(kFirstSliceBuckets, entry.last_slice * kSliceGrowthLimit), kMaxSliceBuckets);
@@ -273,10 +299,14 @@ std::size_t Collector::slice_buckets(const Entry& entry, std::chrono::nanosecond
 bool Collector::start_shrink(Entry& entry) {
   const std::optional<MaintenanceSlice> slice =
       with_map(entry, [](Maintainable& m) { return m.shrink_slice(); });
-  if (!slice) return false;
+  if (!slice) {
+    return false;
+  }
   state_->pauses.record(slice->held);
   account(entry, *slice);
-  if (slice->shrink_started) state_->shrinks_started.fetch_add(1, std::memory_order_relaxed);
+  if (slice->shrink_started) {
+    state_->shrinks_started.fetch_add(1, std::memory_order_relaxed);
+  }
   return slice->shrink_started;
 }
 
@@ -287,11 +317,15 @@ bool Collector::drive(Entry& entry, Clock::time_point deadline) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(options_.max_pause * kSliceTargetShare);
   for (;;) {
     const auto remaining = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
-    if (remaining.count() <= 0) return false;
+    if (remaining.count() <= 0) {
+      return false;
+    }
     const std::size_t buckets = slice_buckets(entry, std::min(target_pause, remaining));
     const std::optional<MaintenanceSlice> slice =
         with_map(entry, [&](Maintainable& m) { return m.evacuate_slice(buckets); });
-    if (!slice) return true;  // unregistered meanwhile
+    if (!slice) {
+      return true;  // unregistered meanwhile
+    }
     state_->pauses.record(slice->held);
     entry.last_slice = buckets;
     if (slice->evacuated != 0) {
@@ -305,7 +339,9 @@ bool Collector::drive(Entry& entry, Clock::time_point deadline) {
     }
     state_->evacuated.fetch_add(slice->evacuated, std::memory_order_relaxed);
     account(entry, *slice);
-    if (!slice->after.growing || slice->evacuated == 0) return true;
+    if (!slice->after.growing || slice->evacuated == 0) {
+      return true;
+    }
   }
 }
 
@@ -319,7 +355,9 @@ void Collector::account(Entry& entry, const MaintenanceSlice& slice) {
     entry.driven_bytes_change = 0;
   }
   entry.driven_bytes_change += table_bytes(slice.after) - table_bytes(slice.before);
-  if (slice.after.growing) return;
+  if (slice.after.growing) {
+    return;
+  }
   if (entry.driven_bytes_change < 0) {
     const auto freed = static_cast<std::uint64_t>(-entry.driven_bytes_change);
     state_->reclaimed.fetch_add(freed, std::memory_order_relaxed);
@@ -358,7 +396,9 @@ Collector::Registration::~Registration() {
 }
 
 void Collector::Registration::reset() {
-  if (const std::shared_ptr<State> state = state_.lock()) Collector::remove(*state, id_);
+  if (const std::shared_ptr<State> state = state_.lock()) {
+    Collector::remove(*state, id_);
+  }
   state_.reset();
   id_ = 0;
 }

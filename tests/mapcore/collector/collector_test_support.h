@@ -24,12 +24,16 @@ inline constexpr bool kSanitized = false;
 // Resident set size of this process, from /proc/self/statm (second field, in pages).
 inline std::uint64_t resident_bytes() {
   std::FILE* file = std::fopen("/proc/self/statm", "r");
-  if (file == nullptr) return 0;
+  if (file == nullptr) {
+    return 0;
+  }
   unsigned long long size_pages = 0;
   unsigned long long resident_pages = 0;
   const int read = std::fscanf(file, "%llu %llu", &size_pages, &resident_pages);
   std::fclose(file);
-  if (read != 2) return 0;
+  if (read != 2) {
+    return 0;
+  }
   return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
@@ -53,7 +57,9 @@ void expect_same_contents(const MapT& map, const std::unordered_map<K, V>& refer
     ++visited;
     ++seen[key];
     const auto found = reference.find(key);
-    if (found == reference.end() || found->second != value) ++strays;
+    if (found == reference.end() || found->second != value) {
+      ++strays;
+    }
   });
   EXPECT_EQ(visited, reference.size());
   EXPECT_EQ(strays, 0u);
@@ -61,7 +67,9 @@ void expect_same_contents(const MapT& map, const std::unordered_map<K, V>& refer
   std::size_t missing = 0;
   for (const auto& [key, value] : reference) {
     const V* found = map.find(key);
-    if (found == nullptr || *found != value) ++missing;
+    if (found == nullptr || *found != value) {
+      ++missing;
+    }
   }
   EXPECT_EQ(missing, 0u);
 }

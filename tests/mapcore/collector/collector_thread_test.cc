@@ -41,7 +41,9 @@ std::uint64_t table_bytes(const MapStats& s) {
 template <class F>
 bool wait_until(F done, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
-  while (!done() && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  while (!done() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
   return done();
 }
 
@@ -151,11 +153,17 @@ TEST(CollectorThread, OwnersAndCollectorKeepEveryEntry) {
   constexpr int kRounds = 3;
   const std::int64_t range = static_cast<std::int64_t>(60'000 / kScale);
   std::vector<std::unique_ptr<IntMap>> maps;
-  for (int m = 0; m < kMaps; ++m) maps.push_back(std::make_unique<IntMap>(0, active()));
+  maps.reserve(kMaps);
+  for (int m = 0; m < kMaps; ++m) {
+    maps.push_back(std::make_unique<IntMap>(0, active()));
+  }
 
   Collector collector({.interval = 1ms, .budget = 500us, .max_pause = 100us, .trim_threshold = 1});
   std::vector<Collector::Registration> registrations;
-  for (auto& map : maps) registrations.push_back(collector.add(*map));
+  registrations.reserve(maps.size());
+  for (auto& map : maps) {
+    registrations.push_back(collector.add(*map));
+  }
   collector.start();
 
   std::atomic<bool> owners_done{false};
@@ -179,6 +187,7 @@ TEST(CollectorThread, OwnersAndCollectorKeepEveryEntry) {
 
   std::vector<std::vector<Reference>> references(kOwners, std::vector<Reference>(kMaps));
   std::vector<std::thread> owners;
+  owners.reserve(kOwners);
   for (int t = 0; t < kOwners; ++t) {
     owners.emplace_back([&, t] {
       const std::int64_t base = t * range;
@@ -197,7 +206,9 @@ TEST(CollectorThread, OwnersAndCollectorKeepEveryEntry) {
           }
           std::this_thread::sleep_for(20ms);  // a pause for the collector: grows stall
           std::vector<std::int64_t> keys;
-          for (const auto& entry : reference) keys.push_back(entry.first);
+          for (const auto& entry : reference) {
+            keys.push_back(entry.first);
+          }
           for (std::size_t i = 0; i < keys.size(); ++i) {
             if (i % 16 != 0) {
               EXPECT_TRUE(map.erase(keys[i]));
@@ -213,7 +224,9 @@ TEST(CollectorThread, OwnersAndCollectorKeepEveryEntry) {
       }
     });
   }
-  for (auto& owner : owners) owner.join();
+  for (auto& owner : owners) {
+    owner.join();
+  }
   owners_done = true;
   reader.join();
   // Let the collector finish what the last phase left, then stop it.
@@ -230,7 +243,9 @@ TEST(CollectorThread, OwnersAndCollectorKeepEveryEntry) {
   for (int m = 0; m < kMaps; ++m) {
     SCOPED_TRACE(m);
     Reference expected;
-    for (int t = 0; t < kOwners; ++t) expected.insert(references[t][m].begin(), references[t][m].end());
+    for (int t = 0; t < kOwners; ++t) {
+      expected.insert(references[t][m].begin(), references[t][m].end());
+    }
     expect_contents(*maps[m], expected);
     EXPECT_GE(maps[m]->stats().shrinks_total, 1u);
   }
@@ -255,7 +270,9 @@ TEST(CollectorThread, DestroyedRegistrationsAreNeverTouched) {
       stalled->insert_or_assign(key, key);
       sparse->insert_or_assign(key, key);
     }
-    for (std::int64_t key = 0; key < size - 100; ++key) sparse->erase(key);
+    for (std::int64_t key = 0; key < size - 100; ++key) {
+      sparse->erase(key);
+    }
     auto r1 = collector.add(*stalled);
     auto r2 = collector.add(*sparse);
     std::this_thread::sleep_for(std::chrono::microseconds(50 * (round % 20)));

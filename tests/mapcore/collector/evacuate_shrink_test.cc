@@ -175,10 +175,14 @@ TEST(Shrink, RefillingAfterAShrinkDoesNotThrash) {
 
   std::size_t sparse_seen = 0;
   for (std::int64_t key = 0; key < 100'000; ++key) {
-    if (reference.count(key) != 0) continue;
+    if (reference.count(key) != 0) {
+      continue;
+    }
     map.insert_or_assign(key, key * 3);
     reference[key] = key * 3;
-    if (map.sparse()) ++sparse_seen;
+    if (map.sparse()) {
+      ++sparse_seen;
+    }
   }
   map.evacuate(kAll);
   const MapStats refilled = map.stats();
@@ -244,8 +248,12 @@ TEST(Shrink, InterruptedByWritesStaysCorrect) {
           }
         }
       }
-      if (!writes_finish && step % 16 == 0) map.evacuate(3);
-      if (step % 500 == 0) expect_same_contents(map, reference);
+      if (!writes_finish && step % 16 == 0) {
+        map.evacuate(3);
+      }
+      if (step % 500 == 0) {
+        expect_same_contents(map, reference);
+      }
       ++step;
     }
     const MapStats s = map.stats();

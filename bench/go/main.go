@@ -2,7 +2,7 @@
 // mapcore reproduces), standard library only.
 //
 //	bench_go throughput [--sizes=1000000,10000000] [--keys=int64,string24] [--ops=...] [--min-time=0.5]
-//	bench_go latency [--key=int64] [--n=10000000] [--spikes=FILE] [--spike-ns=10000]
+//	bench_go latency [--key=int64] [--n=10000000] [--runs=2] [--spikes=FILE] [--spike-ns=10000]
 //	bench_go memory [--key=int64] [--n=1000000]
 //
 // Output: JSON, one object per line, in the shapes of the C++ programs' output.
@@ -54,6 +54,7 @@ func main() {
 	minTime := flags.Float64("min-time", 0.5, "least timed seconds per benchmark (throughput)")
 	key := flags.String("key", "int64", "key type (latency, memory)")
 	n := flags.Int("n", 0, "entries (latency, memory)")
+	runs := flags.Int("runs", 2, "growths to time; each insert keeps its smallest sample (latency)")
 	spikes := flags.String("spikes", "", "CSV of inserts slower than --spike-ns (latency)")
 	spikeNs := flags.Uint("spike-ns", 10000, "spike threshold in ns (latency)")
 	flags.Parse(os.Args[2:])
@@ -77,7 +78,10 @@ func main() {
 		if *n == 0 {
 			*n = 10000000
 		}
-		err = runLatency(*key, *n, *spikes, uint32(*spikeNs))
+		if *runs < 1 {
+			fail("--runs must be at least 1")
+		}
+		err = runLatency(*key, *n, *runs, *spikes, uint32(*spikeNs))
 	case "memory":
 		if *n == 0 {
 			*n = 1000000

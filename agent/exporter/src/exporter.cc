@@ -54,15 +54,14 @@ class Exporter::Impl {
         maps(std::make_shared<MapRegistry>(options.labels, options.max_tracked_maps)),
         sources(std::make_shared<SourceRegistry>()),
         reload(std::make_shared<ReloadStatus>()),
-        router(options.telemetry_path, maps) {
+        router(options.telemetry_path, maps, sources) {
     reload->record(true);
     router.auth().set_config(options.web_config);
     builtin.push_back(sources->add(std::make_shared<MapSource>(maps), true));
     builtin.push_back(sources->add(std::make_shared<HeapSource>(), true));
     builtin.push_back(sources->add(std::make_shared<ProcessSource>(), true));
     builtin.push_back(sources->add(std::make_shared<AgentSource>(maps, reload), true));
-    server = std::make_unique<HttpServer>(options.listen_address, options.threads, options.telemetry_path,
-                                          router, sources);
+    server = std::make_unique<HttpServer>(options.listen_address, options.threads, router);
   }
 
   ~Impl() { server.reset(); }  // no request in flight past this point

@@ -15,8 +15,8 @@ int respond(mg_connection* conn, int status, std::string_view content_type, std:
   response += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) response += name + ": " + value + "\r\n";
   response += "\r\n";
-  if (!head) response += body;
   mg_write(conn, response.data(), response.size());
+  if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
   return status;
 }
 

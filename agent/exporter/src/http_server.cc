@@ -100,9 +100,7 @@ std::string HttpServer::civetweb_ports(const std::string& listen_address) {
   return *address + ":" + port;
 }
 
-HttpServer::HttpServer(const std::string& listen_address, std::size_t threads,
-                       const std::string& telemetry_path, Router& router,
-                       const std::weak_ptr<prometheus::Collectable>& scrape) {
+HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, Router& router) {
   const std::vector<std::string> options = {
       "listening_ports",    civetweb_ports(listen_address),
       "num_threads",        std::to_string(std::max<std::size_t>(threads, 1)),
@@ -138,7 +136,6 @@ HttpServer::HttpServer(const std::string& listen_address, std::size_t threads,
   wake_address_ = colon == std::string::npos || ports.compare(0, colon, "0.0.0.0") == 0
                       ? "127.0.0.1"
                       : ports.substr(0, colon);
-  exposer_->RegisterCollectable(scrape, telemetry_path);
 }
 
 HttpServer::~HttpServer() {

@@ -1,7 +1,8 @@
-// HttpServer: prometheus-cpp's Exposer (civetweb) with the Router in front of every request.
+// HttpServer: prometheus-cpp's Exposer (civetweb) with the Router answering every request.
 //
-// The Exposer serves the telemetry path from the registered Collectable. civetweb's begin_request
-// callback carries no user pointer of ours (the Exposer owns the CivetServer), so each server's Router is
+// The Exposer owns the civetweb server; the Router answers every request from civetweb's begin_request
+// callback, the scrape included, so the Exposer's own handler is never reached. That callback carries no
+// user pointer of ours (the Exposer owns the CivetServer), so each server's Router is
 // found through a process-wide table keyed by civetweb context, filled in init_context while the Exposer
 // is being constructed, before any request is processed.
 #pragma once
@@ -9,8 +10,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <prometheus/collectable.h>
 
 struct mg_context;
 struct mg_connection;
@@ -26,8 +25,7 @@ class HttpServer {
  public:
   // Binds `listen_address` (HOST:PORT, :PORT) and serves. Throws std::runtime_error with one line on
   // failure, std::invalid_argument for an address that is not IPv4 HOST:PORT.
-  HttpServer(const std::string& listen_address, std::size_t threads, const std::string& telemetry_path,
-             Router& router, const std::weak_ptr<prometheus::Collectable>& scrape);
+  HttpServer(const std::string& listen_address, std::size_t threads, Router& router);
   ~HttpServer();  // stops accepting, waits for requests in flight
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "debug_maps.h"
+#include "exposition_writer.h"
+#include "gzip.h"
 #include "http_response.h"
 #include "landing_page.h"
 #include "mapscope/exporter/logger.h"
@@ -26,8 +28,9 @@ bool is_read(std::string_view method) {
 
 }  // namespace
 
-Router::Router(std::string telemetry_path, std::shared_ptr<const MapRegistry> maps)
-    : telemetry_path_(std::move(telemetry_path)), maps_(std::move(maps)) {}
+Router::Router(std::string telemetry_path, std::shared_ptr<const MapRegistry> maps,
+               std::shared_ptr<const SourceRegistry> sources)
+    : telemetry_path_(std::move(telemetry_path)), maps_(std::move(maps)), sources_(std::move(sources)) {}
 
 void Router::set_reload_handler(std::function<bool()> handler) {
   std::lock_guard lock(reload_mutex_);
@@ -47,7 +50,7 @@ int Router::route(mg_connection* conn) {
     return respond_text(conn, 401, "unauthorized", false,
                         {{"WWW-Authenticate", "Basic realm=\"mapscope\", charset=\"UTF-8\""}});
   }
-  if (path == telemetry_path_) return method == "GET" ? 0 : method_not_allowed(conn, "GET");
+  if (path == telemetry_path_) return method == "GET" ? scrape(conn) : method_not_allowed(conn, "GET");
   if (path == "/") return is_read(method) ? landing_page(conn, head) : method_not_allowed(conn, "GET, HEAD");
   if (path == "/-/ready")
     return is_read(method) ? respond_text(conn, 200, "Ready", head) : method_not_allowed(conn, "GET, HEAD");
@@ -55,6 +58,17 @@ int Router::route(mg_connection* conn) {
   if (path == "/debug/maps")
     return is_read(method) ? debug_maps(conn, head) : method_not_allowed(conn, "GET, HEAD");
   return respond_text(conn, 404, "not found", head);
+}
+
+int Router::scrape(mg_connection* conn) {
+  const std::string text = write_exposition(sources_->Collect());
+  constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
+  if (accepts_gzip(mg_get_header(conn, "Accept-Encoding"))) {
+    if (const auto compressed = gzip_compress(text)) {
+      return respond(conn, 200, kContentType, *compressed, false, {{"Content-Encoding", "gzip"}});
+    }
+  }
+  return respond(conn, 200, kContentType, text);
 }
 
 int Router::landing_page(mg_connection* conn, bool head) {

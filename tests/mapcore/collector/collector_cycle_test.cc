@@ -243,13 +243,13 @@ TEST(CollectorSlices, CostlierBucketsShrinkSlicesAtOnceCheaperOnesGrowThemBack) 
   EXPECT_EQ(asked[5], 125u);  // the surprise: 625 us
   EXPECT_EQ(asked[6], 41u);   // estimate 1 + 0.5 * (5 - 1) = 3 us: 125 / 3
   EXPECT_EQ(asked[7], 31u);   // 4 us
-  for (std::size_t i = 8; i < 12; ++i)
+  for (std::size_t i = 8; i < 12; ++i) {
     EXPECT_LE(asked[i] * 5000, 250'000u) << "slice " << i << " under max_pause";
-}
-// Falls are believed slowly (weight 0.2): the slices grow back over several steps.
-EXPECT_LT(asked[12], asked[15]);
-EXPECT_LT(asked[15], 125u);
-EXPECT_GE(asked.back(), 120u);  // the estimate approaches 1 us from above
+  }
+  // Falls are believed slowly (weight 0.2): the slices grow back over several steps.
+  EXPECT_LT(asked[12], asked[15]);
+  EXPECT_LT(asked[15], 125u);
+  EXPECT_GE(asked.back(), 120u);  // the estimate approaches 1 us from above
 }
 
 TEST(CollectorSlices, OneVerySlowSliceDoesNotStallTheMap) {

@@ -45,7 +45,9 @@ Agent::Agent(CommandLine flags, LoadedConfig loaded) : flags_(std::move(flags)),
   collector_ = std::make_unique<mapcore::Collector>(collector_options(current_.config.collector));
   exporter_ = std::make_unique<exporter::Exporter>(exporter_options(current_));
   collector_metrics_ = exporter_->attach(*collector_);
-  if (current_.config.collector.enabled) collector_->start();
+  if (current_.config.collector.enabled) {
+    collector_->start();
+  }
   scenarios_ = std::make_unique<scenarios::ScenarioSet>(*exporter_, *collector_);
   scenarios_->apply(current_.config.scenarios);
   exporter_->set_reload_handler([this] { return reload(); });
@@ -67,7 +69,9 @@ Agent::~Agent() {
 
 bool Agent::reload() {
   std::lock_guard lock(reload_mutex_);
-  if (stopping_) return false;
+  if (stopping_) {
+    return false;
+  }
   const std::string source = flags_.config_file.empty() ? "<default>" : flags_.config_file;
   LoadedConfig next;
   try {

@@ -9,9 +9,15 @@
 namespace mapscope::cli {
 
 void CommandLine::override_server(config::Config& config) const {
-  if (listen_address) config.server.listen_address = *listen_address;
-  if (telemetry_path) config.server.telemetry_path = *telemetry_path;
-  if (web_config_file) config.server.web_config_file = *web_config_file;
+  if (listen_address) {
+    config.server.listen_address = *listen_address;
+  }
+  if (telemetry_path) {
+    config.server.telemetry_path = *telemetry_path;
+  }
+  if (web_config_file) {
+    config.server.web_config_file = *web_config_file;
+  }
 }
 
 ParseResult parse_command_line(int argc, char** argv) {
@@ -55,14 +61,22 @@ ParseResult parse_command_line(int argc, char** argv) {
     return result;
   } catch (const CLI::ParseError& error) {
     std::string message = error.what();
-    if (const std::size_t newline = message.find('\n'); newline != std::string::npos) message.resize(newline);
+    if (const std::size_t newline = message.find('\n'); newline != std::string::npos) {
+      message.resize(newline);
+    }
     std::fprintf(stderr, "mapscope-agent: %s; see --help\n", message.c_str());
     result.exit_code = 2;
     return result;
   }
-  if (listen->count() != 0) flags.listen_address = listen_address;
-  if (path->count() != 0) flags.telemetry_path = telemetry_path;
-  if (web->count() != 0) flags.web_config_file = web_config_file;
+  if (listen->count() != 0) {
+    flags.listen_address = listen_address;
+  }
+  if (path->count() != 0) {
+    flags.telemetry_path = telemetry_path;
+  }
+  if (web->count() != 0) {
+    flags.web_config_file = web_config_file;
+  }
   flags.log_level = *exporter::parse_log_level(level);
   flags.log_format = *exporter::parse_log_format(format);
   return result;

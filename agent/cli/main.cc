@@ -39,7 +39,9 @@ int serve(const cli::CommandLine& flags, cli::LoadedConfig loaded, const cli::Si
     std::fprintf(stderr, "mapscope-agent: %s\n", error.what());
     return kUsageOrConfigError;
   }
-  while (signals.wait() == cli::SignalWaiter::Event::Reload) agent->reload();
+  while (signals.wait() == cli::SignalWaiter::Event::Reload) {
+    agent->reload();
+  }
   exporter::log_info("stopping");
   agent.reset();
   exporter::log_info("stopped");
@@ -51,7 +53,9 @@ int serve(const cli::CommandLine& flags, cli::LoadedConfig loaded, const cli::Si
 int main(int argc, char** argv) {
   const cli::SignalWaiter signals;  // before any thread exists
   const cli::ParseResult parsed = cli::parse_command_line(argc, argv);
-  if (parsed.exit_code) return *parsed.exit_code;
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
+  }
   const cli::CommandLine& flags = parsed.flags;
   if (flags.version) {
     print_version();

@@ -19,8 +19,12 @@ SignalWaiter::SignalWaiter() {
 SignalWaiter::Event SignalWaiter::wait() const {
   for (;;) {
     int received = 0;
-    if (sigwait(&set_, &received) != 0) continue;
-    if (received == SIGHUP) return Event::Reload;
+    if (sigwait(&set_, &received) != 0) {
+      continue;
+    }
+    if (received == SIGHUP) {
+      return Event::Reload;
+    }
     return Event::Stop;
   }
 }

@@ -31,9 +31,12 @@ void request_stop(int) {
 void run_sessions(mapcore::Map<std::uint64_t, std::uint64_t>& sessions) {
   std::uint64_t next = 0;
   while (!stop_requested.load()) {
-    for (int i = 0; i < 1000; ++i, ++next) sessions.insert_or_assign(next, next * 7);
-    for (int i = 0; i < 900 && next > 50000; ++i)
+    for (int i = 0; i < 1000; ++i, ++next) {
+      sessions.insert_or_assign(next, next * 7);
+    }
+    for (int i = 0; i < 900 && next > 50000; ++i) {
       sessions.erase(next - 50000 + static_cast<std::uint64_t>(i));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
@@ -41,11 +44,15 @@ void run_sessions(mapcore::Map<std::uint64_t, std::uint64_t>& sessions) {
 // Fills the cache, then empties most of it: the collector shrinks what Go would keep forever.
 void run_cache(mapcore::SharedMap<std::uint64_t, std::uint64_t>& cache) {
   while (!stop_requested.load()) {
-    for (std::uint64_t key = 0; key < 200000 && !stop_requested.load(); ++key)
+    for (std::uint64_t key = 0; key < 200000 && !stop_requested.load(); ++key) {
       cache.insert_or_assign(key, key);
-    for (std::uint64_t key = 0; key < 199000 && !stop_requested.load(); ++key) cache.erase(key);
-    for (int i = 0; i < 20 && !stop_requested.load(); ++i)
+    }
+    for (std::uint64_t key = 0; key < 199000 && !stop_requested.load(); ++key) {
+      cache.erase(key);
+    }
+    for (int i = 0; i < 20 && !stop_requested.load(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
 }
 
@@ -85,6 +92,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   stop_requested.store(true);
-  for (auto& worker : workers) worker.join();
+  for (auto& worker : workers) {
+    worker.join();
+  }
   return 0;  // handles, exporter, collector and maps are destroyed in reverse order of declaration
 }

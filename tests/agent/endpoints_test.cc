@@ -24,8 +24,12 @@ Exporter make_exporter() {
 
 TEST(Endpoints, LandingPageListsTrackedMapsWithTheirNumbers) {
   IntMap sessions, cache;
-  for (std::int64_t i = 0; i < 212993; ++i) sessions.insert_or_assign(i, i);  // mid-grow
-  for (std::int64_t i = 0; i < 100; ++i) cache.insert_or_assign(i, i);
+  for (std::int64_t i = 0; i < 212993; ++i) {
+    sessions.insert_or_assign(i, i);  // mid-grow
+  }
+  for (std::int64_t i = 0; i < 100; ++i) {
+    cache.insert_or_assign(i, i);
+  }
   Exporter exporter({.listen_address = "127.0.0.1:0", .telemetry_path = "/m"});
   const auto a = exporter.track("sessions", sessions, {{"team", "core"}});
   const auto b = exporter.track("cache<&>", cache);
@@ -91,7 +95,9 @@ TEST(Endpoints, DebugMapsGivesStatsAndChainLengthsPaged) {
   Exporter exporter = make_exporter();
   for (int m = 0; m < 5; ++m) {
     maps.push_back(std::make_unique<IntMap>());
-    for (std::int64_t i = 0; i < 1000 * (m + 1); ++i) maps.back()->insert_or_assign(i, i);
+    for (std::int64_t i = 0; i < std::int64_t{1000} * (m + 1); ++i) {
+      maps.back()->insert_or_assign(i, i);
+    }
     handles.push_back(exporter.track("map" + std::to_string(m), *maps.back()));
   }
   HttpResponse response = http_get(exporter.port(), "/debug/maps");

@@ -79,10 +79,18 @@ TEST(ExporterScrape, SeriesOfAMapAndASharedMapEqualTheirStats) {
   IntMap sessions;
   SharedIntMap cache;
   // 212,993 sequential inserts start the 15->16 doubling and then stop: a grow stays in progress.
-  for (std::int64_t i = 0; i < 212993; ++i) sessions.insert_or_assign(i, i);
-  for (std::int64_t i = 0; i < 1000; ++i) sessions.insert_or_assign(i, -i);
-  for (std::int64_t i = 0; i < 5000; ++i) cache.insert_or_assign(i, i);
-  for (std::int64_t i = 0; i < 4000; ++i) cache.erase(i);
+  for (std::int64_t i = 0; i < 212993; ++i) {
+    sessions.insert_or_assign(i, i);
+  }
+  for (std::int64_t i = 0; i < 1000; ++i) {
+    sessions.insert_or_assign(i, -i);
+  }
+  for (std::int64_t i = 0; i < 5000; ++i) {
+    cache.insert_or_assign(i, i);
+  }
+  for (std::int64_t i = 0; i < 4000; ++i) {
+    cache.erase(i);
+  }
 
   Exporter exporter({.listen_address = "127.0.0.1:0", .labels = {{"instance_role", "test"}}});
   ASSERT_NE(exporter.port(), 0);
@@ -122,15 +130,21 @@ TEST(ExporterScrape, TypesAndHelpOfEveryFamily) {
       {"process_resident_memory_bytes", "gauge"},
       {"mapscope_collector_duration_seconds", "gauge"},
   };
-  for (const auto& [name, type] : expected) EXPECT_EQ(e.types.at(name), type) << name;
-  for (const auto& [name, type] : e.types) EXPECT_FALSE(e.help.at(name).empty()) << name;
+  for (const auto& [name, type] : expected) {
+    EXPECT_EQ(e.types.at(name), type) << name;
+  }
+  for (const auto& [name, type] : e.types) {
+    EXPECT_FALSE(e.help.at(name).empty()) << name;
+  }
 }
 
 TEST(ExporterScrape, CollectorFamiliesEqualItsStats) {
   mapcore::Options options;
   options.maintenance = mapcore::Maintenance::Active;
   SharedIntMap map(0, options);
-  for (std::int64_t i = 0; i < 212993; ++i) map.insert_or_assign(i, i);  // stalls mid-grow
+  for (std::int64_t i = 0; i < 212993; ++i) {
+    map.insert_or_assign(i, i);  // stalls mid-grow
+  }
   mapcore::Collector collector;
   const auto registration = collector.add(map);
   collector.run_cycle();

@@ -2,6 +2,7 @@
 #include "exposition.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -9,12 +10,20 @@ namespace mapscope::testing {
 namespace {
 
 double parse_value(const std::string& text) {
-  if (text == "+Inf") return INFINITY;
-  if (text == "-Inf") return -INFINITY;
-  if (text == "NaN") return NAN;
+  if (text == "+Inf") {
+    return std::numeric_limits<double>::infinity();
+  }
+  if (text == "-Inf") {
+    return -std::numeric_limits<double>::infinity();
+  }
+  if (text == "NaN") {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
   std::size_t used = 0;
   const double value = std::stod(text, &used);
-  if (used != text.size()) throw std::runtime_error("bad value " + text);
+  if (used != text.size()) {
+    throw std::runtime_error("bad value " + text);
+  }
   return value;
 }
 
@@ -24,8 +33,9 @@ std::size_t parse_labels(const std::string& text, std::size_t pos,
   ++pos;
   while (pos < text.size() && text[pos] != '}') {
     const std::size_t eq = text.find('=', pos);
-    if (eq == std::string::npos || eq + 1 >= text.size() || text[eq + 1] != '"')
+    if (eq == std::string::npos || eq + 1 >= text.size() || text[eq + 1] != '"') {
       throw std::runtime_error("bad label");
+    }
     const std::string name = text.substr(pos, eq - pos);
     std::string value;
     std::size_t i = eq + 2;
@@ -37,12 +47,18 @@ std::size_t parse_labels(const std::string& text, std::size_t pos,
         value += text[i];
       }
     }
-    if (i >= text.size()) throw std::runtime_error("unterminated label value");
+    if (i >= text.size()) {
+      throw std::runtime_error("unterminated label value");
+    }
     labels[name] = value;
     pos = i + 1;
-    if (pos < text.size() && text[pos] == ',') ++pos;
+    if (pos < text.size() && text[pos] == ',') {
+      ++pos;
+    }
   }
-  if (pos >= text.size()) throw std::runtime_error("unterminated labels");
+  if (pos >= text.size()) {
+    throw std::runtime_error("unterminated labels");
+  }
   return pos + 1;
 }
 
@@ -52,9 +68,14 @@ std::string sample_key(const std::string& name, const std::map<std::string, std:
   std::string key = name + "{";
   bool first = true;
   for (const auto& [label, value] : labels) {
-    if (!first) key += ",";
+    if (!first) {
+      key += ",";
+    }
     first = false;
-    key += label + "=\"" + value + "\"";
+    key += label;
+    key += "=\"";
+    key += value;
+    key += '"';
   }
   return key + "}";
 }
@@ -62,7 +83,9 @@ std::string sample_key(const std::string& name, const std::map<std::string, std:
 std::optional<double> Exposition::value(const std::string& name,
                                         const std::map<std::string, std::string>& labels) const {
   const auto it = samples.find(sample_key(name, labels));
-  if (it == samples.end()) return std::nullopt;
+  if (it == samples.end()) {
+    return std::nullopt;
+  }
   return it->second;
 }
 
@@ -70,18 +93,29 @@ std::size_t Exposition::count(const std::string& name,
                               const std::map<std::string, std::string>& labels) const {
   std::size_t n = 0;
   for (const auto& [key, value] : samples) {
-    if (key.compare(0, name.size() + 1, name + "{") != 0) continue;
+    if (key.compare(0, name.size() + 1, name + "{") != 0) {
+      continue;
+    }
     bool all = true;
-    for (const auto& [label, v] : labels)
-      all = all && key.find(label + "=\"" + v + "\"") != std::string::npos;
-    if (all) ++n;
+    for (const auto& [label, v] : labels) {
+      std::string pair = label;
+      pair += "=\"";
+      pair += v;
+      pair += '"';
+      all = all && key.find(pair) != std::string::npos;
+    }
+    if (all) {
+      ++n;
+    }
   }
   return n;
 }
 
 std::set<std::string> Exposition::families() const {
   std::set<std::string> out;
-  for (const auto& [name, type] : types) out.insert(name);
+  for (const auto& [name, type] : types) {
+    out.insert(name);
+  }
   return out;
 }
 
@@ -93,7 +127,9 @@ Exposition parse_exposition(const std::string& text) {
   while (std::getline(lines, line)) {
     ++number;
     try {
-      if (line.empty()) continue;
+      if (line.empty()) {
+        continue;
+      }
       if (line.rfind("# TYPE ", 0) == 0 || line.rfind("# HELP ", 0) == 0) {
         const std::size_t name_end = line.find(' ', 7);
         const std::string name = line.substr(7, name_end - 7);
@@ -101,11 +137,15 @@ Exposition parse_exposition(const std::string& text) {
         (line[2] == 'T' ? out.types : out.help)[name] = rest;
         continue;
       }
-      if (line[0] == '#') continue;
+      if (line[0] == '#') {
+        continue;
+      }
       std::map<std::string, std::string> labels;
       std::size_t pos = line.find_first_of("{ ");
       const std::string name = line.substr(0, pos);
-      if (pos != std::string::npos && line[pos] == '{') pos = parse_labels(line, pos, labels);
+      if (pos != std::string::npos && line[pos] == '{') {
+        pos = parse_labels(line, pos, labels);
+      }
       const std::string rest = line.substr(pos + 1);
       const std::string value = rest.substr(0, rest.find(' '));
       out.samples[sample_key(name, labels)] = parse_value(value);

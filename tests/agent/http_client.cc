@@ -16,7 +16,9 @@ bool send_all(int fd, const std::string& data) {
   std::size_t sent = 0;
   while (sent < data.size()) {
     const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
+    if (n <= 0) {
+      return false;
+    }
     sent += static_cast<std::size_t>(n);
   }
   return true;
@@ -25,7 +27,9 @@ bool send_all(int fd, const std::string& data) {
 HttpResponse parse_response(const std::string& raw) {
   HttpResponse response;
   const std::size_t header_end = raw.find("\r\n\r\n");
-  if (header_end == std::string::npos || raw.compare(0, 5, "HTTP/") != 0) return response;
+  if (header_end == std::string::npos || raw.compare(0, 5, "HTTP/") != 0) {
+    return response;
+  }
   const std::size_t space = raw.find(' ');
   response.status = std::stoi(raw.substr(space + 1, 3));
   std::size_t pos = raw.find("\r\n") + 2;
@@ -51,7 +55,9 @@ HttpResponse parse_response(const std::string& raw) {
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& path,
                           const std::string& extra_headers) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return {};
+  if (fd < 0) {
+    return {};
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -65,7 +71,9 @@ HttpResponse http_request(std::uint16_t port, const std::string& method, const s
       char buffer[65536];
       for (;;) {
         const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
+        if (n <= 0) {
+          break;
+        }
         raw.append(buffer, static_cast<std::size_t>(n));
       }
     }
@@ -81,9 +89,12 @@ std::string basic_auth_header(const std::string& user, const std::string& passwo
   for (std::size_t i = 0; i < in.size(); i += 3) {
     const std::size_t n = std::min<std::size_t>(3, in.size() - i);
     unsigned bits = 0;
-    for (std::size_t j = 0; j < 3; ++j)
+    for (std::size_t j = 0; j < 3; ++j) {
       bits = (bits << 8) | (j < n ? static_cast<unsigned char>(in[i + j]) : 0u);
-    for (std::size_t j = 0; j < 4; ++j) out += j <= n ? kAlphabet[(bits >> (18 - 6 * j)) & 63] : '=';
+    }
+    for (std::size_t j = 0; j < 4; ++j) {
+      out += j <= n ? kAlphabet[(bits >> (18 - 6 * j)) & 63] : '=';
+    }
   }
   return "Authorization: Basic " + out + "\r\n";
 }

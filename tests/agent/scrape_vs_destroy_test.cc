@@ -32,18 +32,23 @@ TEST(ScrapeVsDestroy, MapsComeAndGoWhileScrapesRun) {
   std::atomic<int> scrapes{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> scrapers;
+  scrapers.reserve(2);
   for (int t = 0; t < 2; ++t) {
     scrapers.emplace_back([&, t] {
       while (!done.load()) {
         const HttpResponse response = http_get(exporter.port(), t == 0 ? "/metrics" : "/debug/maps");
-        if (response.status != 200) ++failures;
+        if (response.status != 200) {
+          ++failures;
+        }
         ++scrapes;
       }
     });
   }
   std::thread landing([&] {
     while (!done.load()) {
-      if (http_get(exporter.port(), "/").status != 200) ++failures;
+      if (http_get(exporter.port(), "/").status != 200) {
+        ++failures;
+      }
     }
   });
 
@@ -61,7 +66,9 @@ TEST(ScrapeVsDestroy, MapsComeAndGoWhileScrapesRun) {
     }
     std::thread writer([&] {
       for (std::int64_t i = 0; i < 3000; ++i) {
-        for (auto& tracked : maps) tracked->map.insert_or_assign(i, i);
+        for (auto& tracked : maps) {
+          tracked->map.insert_or_assign(i, i);
+        }
       }
     });
     writer.join();
@@ -75,7 +82,9 @@ TEST(ScrapeVsDestroy, MapsComeAndGoWhileScrapesRun) {
   EXPECT_EQ(after.count("mapcore_map_entries"), 0u);
   EXPECT_EQ(after.value("mapscope_tracked_maps"), 0.0);
   done = true;
-  for (auto& scraper : scrapers) scraper.join();
+  for (auto& scraper : scrapers) {
+    scraper.join();
+  }
   landing.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_GT(scrapes.load(), 10);
@@ -100,7 +109,9 @@ TEST(ScrapeVsDestroy, SourcesRemovedWhileScrapesRun) {
   };
   std::atomic<bool> done{false};
   std::thread scraper([&] {
-    while (!done.load()) http_get(exporter.port(), "/metrics");
+    while (!done.load()) {
+      http_get(exporter.port(), "/metrics");
+    }
   });
   for (int i = 0; i < 200; ++i) {
     auto alive = std::make_shared<std::atomic<bool>>(true);

@@ -31,7 +31,9 @@ class LogCapture {
   ~LogCapture() { exporter::Logger::global().set_sink(nullptr); }
   std::size_t count(const std::string& fragment) const {
     std::size_t n = 0;
-    for (const auto& line : lines) n += line.find(fragment) != std::string::npos ? 1 : 0;
+    for (const auto& line : lines) {
+      n += line.find(fragment) != std::string::npos ? 1 : 0;
+    }
     return n;
   }
   std::vector<std::string> lines;
@@ -42,9 +44,12 @@ TEST(Tracking, RefusesPastTheLimitLogsOnceAndCounts) {
   Exporter exporter({.listen_address = "127.0.0.1:0", .max_tracked_maps = 3});
   std::vector<IntMap> maps(6);
   std::vector<exporter::TrackHandle> handles;
-  for (std::size_t i = 0; i < maps.size(); ++i)
+  for (std::size_t i = 0; i < maps.size(); ++i) {
     handles.push_back(exporter.track("m" + std::to_string(i), maps[i]));
-  for (std::size_t i = 0; i < maps.size(); ++i) EXPECT_EQ(handles[i].active(), i < 3) << i;
+  }
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    EXPECT_EQ(handles[i].active(), i < 3) << i;
+  }
   EXPECT_EQ(exporter.tracked_maps(), 3u);
   EXPECT_EQ(log.count("limit of 3 tracked maps"), 1u) << "logged once, not per refusal";
 

@@ -27,7 +27,9 @@ std::vector<prometheus::MetricFamily> CollectorSource::families(const mapcore::C
 }
 
 void CollectorSource::collect(std::vector<prometheus::MetricFamily>& out) {
-  for (auto& family : families(collector_.stats())) out.push_back(std::move(family));
+  for (auto& family : families(collector_.stats())) {
+    out.push_back(std::move(family));
+  }
 }
 
 // Defined here rather than in exporter.cc so that a program that never attaches a collector does not

@@ -73,7 +73,9 @@ ordered_json pauses_json(const mapcore::PauseHistogramSnapshot& p) {
 std::optional<std::size_t> query_number(const char* query, const char* name, std::string& error) {
   char buffer[32];
   const int length = mg_get_var(query, std::strlen(query), name, buffer, sizeof buffer);
-  if (length == -1) return std::nullopt;  // absent
+  if (length == -1) {
+    return std::nullopt;  // absent
+  }
   std::size_t value = 0;
   const auto [end, code] = std::from_chars(buffer, buffer + std::max(length, 0), value);
   if (length <= 0 || code != std::errc{} || end != buffer + length) {
@@ -86,10 +88,18 @@ std::optional<std::size_t> query_number(const char* query, const char* name, std
 
 std::optional<DebugMaps::Page> DebugMaps::parse_query(const char* query, std::string& error) {
   Page page;
-  if (query == nullptr) return page;
-  if (const auto offset = query_number(query, "offset", error)) page.offset = *offset;
-  if (const auto limit = query_number(query, "limit", error)) page.limit = *limit;
-  if (!error.empty()) return std::nullopt;
+  if (query == nullptr) {
+    return page;
+  }
+  if (const auto offset = query_number(query, "offset", error)) {
+    page.offset = *offset;
+  }
+  if (const auto limit = query_number(query, "limit", error)) {
+    page.limit = *limit;
+  }
+  if (!error.empty()) {
+    return std::nullopt;
+  }
   if (page.limit == 0 || page.limit > kMaxLimit) {
     error = "limit must be between 1 and " + std::to_string(kMaxLimit);
     return std::nullopt;

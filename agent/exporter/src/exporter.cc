@@ -27,8 +27,9 @@ void check_options(const ExporterOptions& options) {
                                 "' must start with '/', not be '/', and hold no '?', '#' or space");
   }
   for (const std::string reserved : {"/healthz", "/-/ready", "/-/reload", "/debug/maps"}) {
-    if (path == reserved)
+    if (path == reserved) {
       throw std::invalid_argument("telemetry path '" + path + "' is taken by another endpoint");
+    }
   }
   Exporter::check_labels(options.labels);
 }
@@ -37,10 +38,12 @@ void check_options(const ExporterOptions& options) {
 
 void Exporter::check_labels(const Labels& labels) {
   for (const auto& [key, value] : labels) {
-    if (const auto problem = config::label_name_problem(key))
+    if (const auto problem = config::label_name_problem(key)) {
       throw std::invalid_argument("label " + key + ": " + *problem);
-    if (!prometheus::CheckLabelName(key))
+    }
+    if (!prometheus::CheckLabelName(key)) {
       throw std::invalid_argument("label " + key + ": not a valid label name");
+    }
     if (const auto problem = config::label_value_problem(value)) {
       throw std::invalid_argument("label " + key + ": " + *problem);
     }

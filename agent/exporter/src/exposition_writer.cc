@@ -57,7 +57,9 @@ void append_series(std::string& out, std::string_view name, std::string_view suf
     out += '{';
     bool first = true;
     for (const auto& label : metric.label) {
-      if (!first) out += ',';
+      if (!first) {
+        out += ',';
+      }
       first = false;
       out += label.name;
       out += "=\"";
@@ -65,7 +67,9 @@ void append_series(std::string& out, std::string_view name, std::string_view suf
       out += '"';
     }
     if (!extra_name.empty()) {
-      if (!first) out += ',';
+      if (!first) {
+        out += ',';
+      }
       out += extra_name;
       out += "=\"";
       append_value(out, extra_value);
@@ -148,7 +152,9 @@ void append_value(std::string& out, double value) {
 
 std::string write_exposition(const std::vector<MetricFamily>& families) {
   std::size_t series = 0;
-  for (const auto& family : families) series += family.metric.size();
+  for (const auto& family : families) {
+    series += family.metric.size();
+  }
   std::string out;
   out.reserve(families.size() * 128 + series * 96);
   for (const auto& family : families) {
@@ -161,7 +167,9 @@ std::string write_exposition(const std::vector<MetricFamily>& families) {
     out += ' ';
     out += type_name(family.type);
     out += '\n';
-    for (const auto& metric : family.metric) append_metric(out, family, metric);
+    for (const auto& metric : family.metric) {
+      append_metric(out, family, metric);
+    }
   }
   return out;
 }

@@ -16,8 +16,12 @@ Registration& Registration::operator=(Registration&& other) noexcept {
 }
 
 void Registration::reset() {
-  if (id_ == 0) return;
-  if (const auto registrar = registrar_.lock()) registrar->unregister(id_);
+  if (id_ == 0) {
+    return;
+  }
+  if (const auto registrar = registrar_.lock()) {
+    registrar->unregister(id_);
+  }
   registrar_.reset();
   id_ = 0;
 }

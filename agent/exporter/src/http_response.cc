@@ -13,10 +13,17 @@ int respond(mg_connection* conn, int status, std::string_view content_type, std:
   response += content_type;
   response += "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   response += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n";
-  for (const auto& [name, value] : headers) response += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : headers) {
+    response += name;
+    response += ": ";
+    response += value;
+    response += "\r\n";
+  }
   response += "\r\n";
   mg_write(conn, response.data(), response.size());
-  if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
+  if (!head && !body.empty()) {
+    mg_write(conn, body.data(), body.size());
+  }
   return status;
 }
 

@@ -49,24 +49,31 @@ std::optional<std::string> resolve_ipv4(const std::string& host) {
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return std::nullopt;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+    return std::nullopt;
+  }
   char text[INET_ADDRSTRLEN] = {};
   const auto* address = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
   const bool ok = ::inet_ntop(AF_INET, &address->sin_addr, text, sizeof text) != nullptr;
   ::freeaddrinfo(found);
-  if (!ok) return std::nullopt;
+  if (!ok) {
+    return std::nullopt;
+  }
   return std::string(text);
 }
 
 // Opens and closes a TCP connection to address:port, ignoring failures.
 void knock(const std::string& address, std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
+  if (fd < 0) {
+    return;
+  }
   sockaddr_in target{};
   target.sin_family = AF_INET;
   target.sin_port = htons(port);
   if (::inet_pton(AF_INET, address.c_str(), &target.sin_addr) == 1) {
-    ::connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target);
+    // A refused or failed knock changes nothing: the next one follows in 20 ms.
+    (void)::connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target);
   }
   ::close(fd);
 }
@@ -79,14 +86,16 @@ std::string HttpServer::civetweb_ports(const std::string& listen_address) {
     throw std::invalid_argument("listen address '" + listen_address + "' must be HOST:PORT or :PORT");
   }
   const std::string host = listen_address.substr(0, colon);
-  const std::string port = listen_address.substr(colon + 1);
+  std::string port = listen_address.substr(colon + 1);
   unsigned value = 0;
   const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || error != std::errc{} || end != port.data() + port.size() || value > 65535) {
     throw std::invalid_argument("listen address '" + listen_address +
                                 "': the port must be a number from 0 to 65535");
   }
-  if (host.empty()) return port;  // every IPv4 interface
+  if (host.empty()) {
+    return port;  // every IPv4 interface
+  }
   if (host.starts_with('[')) {
     throw std::invalid_argument("listen address '" + listen_address +
                                 "': IPv6 is not supported by this civetweb");
@@ -118,7 +127,9 @@ HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, R
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(options, &callbacks);
   } catch (const std::exception& failure) {
-    if (error.empty()) error = failure.what();
+    if (error.empty()) {
+      error = failure.what();
+    }
   }
   constructing_router = nullptr;
   startup_error = nullptr;
@@ -166,7 +177,9 @@ int HttpServer::begin_request(mg_connection* conn) {
   {
     std::shared_lock lock(contexts().mutex);
     const auto it = contexts().routers.find(mg_get_context(conn));
-    if (it != contexts().routers.end()) router = it->second;
+    if (it != contexts().routers.end()) {
+      router = it->second;
+    }
   }
   if (router == nullptr) {
     return respond_text(conn, 503, "starting");

@@ -26,8 +26,12 @@ std::string fixed(double value) {
 std::string labels_text(const Labels& labels) {
   std::string text;
   for (const auto& [key, value] : labels) {
-    if (!text.empty()) text += ", ";
-    text += key + "=" + value;
+    if (!text.empty()) {
+      text += ", ";
+    }
+    text += key;
+    text += '=';
+    text += value;
   }
   return text;
 }
@@ -88,7 +92,9 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string LandingPage::growth_state(const mapcore::MapStats& stats) {
-  if (!stats.growing) return "idle";
+  if (!stats.growing) {
+    return "idle";
+  }
   const char* kind = stats.shrinking ? "shrinking" : stats.same_size_grow ? "same-size grow" : "doubling";
   return std::string(kind) + ", " + number(stats.evacuation_pending) + " of " + number(stats.old_buckets) +
          " old buckets pending";
@@ -120,7 +126,9 @@ std::string LandingPage::render(const std::vector<MapSnapshot>& maps, std::size_
       "<th>Overflow buckets</th><th>Load factor</th><th>Bucket bytes</th><th>Overflow bytes</th>"
       "<th>Old bucket bytes</th><th>Indirect bytes</th><th>Total "
       "bytes</th><th>Growth</th></tr></thead>\n<tbody>\n";
-  for (const MapSnapshot& map : maps) append_row(html, map);
+  for (const MapSnapshot& map : maps) {
+    append_row(html, map);
+  }
   html += "</tbody></table>\n</body></html>\n";
   return html;
 }

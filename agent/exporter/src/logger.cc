@@ -25,9 +25,13 @@ std::string now_rfc3339() {
 }
 
 bool needs_logfmt_quotes(std::string_view value) {
-  if (value.empty()) return true;
+  if (value.empty()) {
+    return true;
+  }
   for (const char c : value) {
-    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) return true;
+    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) {
+      return true;
+    }
   }
   return false;
 }
@@ -75,7 +79,9 @@ void Logger::set_sink(Sink sink) {
 }
 
 void Logger::log(LogLevel level, std::string_view message, const LogFields& fields) {
-  if (!enabled(level)) return;
+  if (!enabled(level)) {
+    return;
+  }
   const std::string line =
       format_line(format_.load(std::memory_order_relaxed), now_rfc3339(), level, message, fields);
   std::lock_guard lock(sink_mutex_);
@@ -94,7 +100,9 @@ std::string Logger::format_line(LogFormat format, std::string_view timestamp, Lo
     object["ts"] = timestamp;
     object["level"] = to_string(level);
     object["msg"] = message;
-    for (const auto& [key, value] : fields) object[key] = value;
+    for (const auto& [key, value] : fields) {
+      object[key] = value;
+    }
     // Invalid UTF-8 (a map name, a file path) is replaced rather than thrown on.
     return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
@@ -114,16 +122,28 @@ std::string Logger::format_line(LogFormat format, std::string_view timestamp, Lo
 }
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
-  if (text == "debug") return LogLevel::Debug;
-  if (text == "info") return LogLevel::Info;
-  if (text == "warn") return LogLevel::Warn;
-  if (text == "error") return LogLevel::Error;
+  if (text == "debug") {
+    return LogLevel::Debug;
+  }
+  if (text == "info") {
+    return LogLevel::Info;
+  }
+  if (text == "warn") {
+    return LogLevel::Warn;
+  }
+  if (text == "error") {
+    return LogLevel::Error;
+  }
   return std::nullopt;
 }
 
 std::optional<LogFormat> parse_log_format(std::string_view text) {
-  if (text == "logfmt") return LogFormat::Logfmt;
-  if (text == "json") return LogFormat::Json;
+  if (text == "logfmt") {
+    return LogFormat::Logfmt;
+  }
+  if (text == "json") {
+    return LogFormat::Json;
+  }
   return std::nullopt;
 }
 

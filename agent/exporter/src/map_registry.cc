@@ -28,13 +28,22 @@ MapRegistry::MapRegistry(Labels exporter_labels, std::uint64_t max_maps)
     : exporter_labels_(std::move(exporter_labels)), max_maps_(max_maps) {}
 
 std::string MapRegistry::label_problem(const std::string& name, const Labels& labels) const {
-  if (const auto problem = config::label_value_problem(name)) return "map name: " + *problem;
+  if (const auto problem = config::label_value_problem(name)) {
+    return "map name: " + *problem;
+  }
   for (const auto& [key, value] : labels) {
-    if (const auto problem = config::label_name_problem(key)) return "label " + key + ": " + *problem;
-    if (!prometheus::CheckLabelName(key)) return "label " + key + ": not a valid Prometheus label name";
-    if (const auto problem = config::label_value_problem(value)) return "label " + key + ": " + *problem;
-    if (exporter_labels_.contains(key))
+    if (const auto problem = config::label_name_problem(key)) {
+      return "label " + key + ": " + *problem;
+    }
+    if (!prometheus::CheckLabelName(key)) {
+      return "label " + key + ": not a valid Prometheus label name";
+    }
+    if (const auto problem = config::label_value_problem(value)) {
+      return "label " + key + ": " + *problem;
+    }
+    if (exporter_labels_.contains(key)) {
       return "label " + key + " is already one of the exporter's static labels";
+    }
   }
   return {};
 }
@@ -48,8 +57,12 @@ TrackHandle MapRegistry::reject(const std::string& name, const std::string& reas
 }
 
 TrackHandle MapRegistry::add(std::string name, std::unique_ptr<TrackedMap> map, Labels labels) {
-  if (map == nullptr) return reject(name, "no map given", false);
-  if (auto problem = label_problem(name, labels); !problem.empty()) return reject(name, problem, false);
+  if (map == nullptr) {
+    return reject(name, "no map given", false);
+  }
+  if (auto problem = label_problem(name, labels); !problem.empty()) {
+    return reject(name, problem, false);
+  }
   std::string identity = identity_of(name, labels);
 
   std::unique_lock lock(mutex_);
@@ -76,7 +89,9 @@ void MapRegistry::unregister(std::uint64_t id) {
   std::unique_ptr<TrackedMap> adapter;  // destroyed outside the lock
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(id);
-  if (it == entries_.end()) return;
+  if (it == entries_.end()) {
+    return;
+  }
   identities_.erase(it->second.identity);
   adapter = std::move(it->second.map);
   entries_.erase(it);
@@ -95,7 +110,9 @@ std::vector<MapSnapshot> MapRegistry::read(std::size_t offset, std::size_t limit
     exporter_labels = exporter_labels_;
   }
   std::lock_guard lock(mutex_);
-  if (offset >= entries_.size()) return out;
+  if (offset >= entries_.size()) {
+    return out;
+  }
   out.reserve(std::min(limit, entries_.size() - offset));
   auto it = std::next(entries_.begin(), static_cast<std::ptrdiff_t>(offset));
   for (; it != entries_.end() && out.size() < limit; ++it) {
@@ -103,7 +120,9 @@ std::vector<MapSnapshot> MapRegistry::read(std::size_t offset, std::size_t limit
     out.push_back({entry.name, entry.labels, entry.map->stats(), entry.map->write_pauses()});
   }
   if (!exporter_labels.empty()) {
-    for (MapSnapshot& map : out) map.labels.insert(exporter_labels.begin(), exporter_labels.end());
+    for (MapSnapshot& map : out) {
+      map.labels.insert(exporter_labels.begin(), exporter_labels.end());
+    }
   }
   return out;
 }

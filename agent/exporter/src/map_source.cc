@@ -74,7 +74,9 @@ LabelList labels_of(const MapSnapshot& map) {
   LabelList labels;
   labels.reserve(map.labels.size() + 1);
   labels.push_back({"map", map.name});
-  for (const auto& [key, value] : map.labels) labels.push_back({key, value});
+  for (const auto& [key, value] : map.labels) {
+    labels.push_back({key, value});
+  }
   return labels;
 }
 
@@ -118,13 +120,19 @@ void add_map(std::vector<prometheus::MetricFamily>& f, const MapSnapshot& map) {
 
 std::vector<prometheus::MetricFamily> MapSource::families(const std::vector<MapSnapshot>& maps) {
   std::vector<prometheus::MetricFamily> f = empty_families();
-  for (auto& family : f) family.metric.reserve(maps.size() * (family.type == MetricType::Gauge ? 1 : 3));
-  for (const MapSnapshot& map : maps) add_map(f, map);
+  for (auto& family : f) {
+    family.metric.reserve(maps.size() * (family.type == MetricType::Gauge ? 1 : 3));
+  }
+  for (const MapSnapshot& map : maps) {
+    add_map(f, map);
+  }
   return f;
 }
 
 void MapSource::collect(std::vector<prometheus::MetricFamily>& out) {
-  for (auto& family : families(registry_->read())) out.push_back(std::move(family));
+  for (auto& family : families(registry_->read())) {
+    out.push_back(std::move(family));
+  }
 }
 
 }  // namespace mapscope::exporter

@@ -12,7 +12,9 @@ struct ReloadStatus {
 
   void record(bool ok) {
     last_successful.store(ok, std::memory_order_relaxed);
-    if (!ok) return;
+    if (!ok) {
+      return;
+    }
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     last_success_unix_seconds.store(std::chrono::duration<double>(now).count(), std::memory_order_relaxed);
   }

@@ -44,19 +44,28 @@ int Router::route(mg_connection* conn) {
   const bool head = method == "HEAD";
 
   // Liveness answers without credentials: probes rarely carry them, and it tells nothing about the maps.
-  if (path == "/healthz")
+  if (path == "/healthz") {
     return is_read(method) ? respond_text(conn, 200, "OK", head) : method_not_allowed(conn, "GET, HEAD");
+  }
   if (!auth_.allowed(mg_get_header(conn, "Authorization"))) {
     return respond_text(conn, 401, "unauthorized", false,
                         {{"WWW-Authenticate", "Basic realm=\"mapscope\", charset=\"UTF-8\""}});
   }
-  if (path == telemetry_path_) return method == "GET" ? scrape(conn) : method_not_allowed(conn, "GET");
-  if (path == "/") return is_read(method) ? landing_page(conn, head) : method_not_allowed(conn, "GET, HEAD");
-  if (path == "/-/ready")
+  if (path == telemetry_path_) {
+    return method == "GET" ? scrape(conn) : method_not_allowed(conn, "GET");
+  }
+  if (path == "/") {
+    return is_read(method) ? landing_page(conn, head) : method_not_allowed(conn, "GET, HEAD");
+  }
+  if (path == "/-/ready") {
     return is_read(method) ? respond_text(conn, 200, "Ready", head) : method_not_allowed(conn, "GET, HEAD");
-  if (path == "/-/reload") return method == "POST" ? reload(conn) : method_not_allowed(conn, "POST");
-  if (path == "/debug/maps")
+  }
+  if (path == "/-/reload") {
+    return method == "POST" ? reload(conn) : method_not_allowed(conn, "POST");
+  }
+  if (path == "/debug/maps") {
     return is_read(method) ? debug_maps(conn, head) : method_not_allowed(conn, "GET, HEAD");
+  }
   return respond_text(conn, 404, "not found", head);
 }
 
@@ -81,7 +90,9 @@ int Router::landing_page(mg_connection* conn, bool head) {
 int Router::debug_maps(mg_connection* conn, bool head) {
   std::string error;
   const auto page = DebugMaps::parse_query(mg_get_request_info(conn)->query_string, error);
-  if (!page) return respond_text(conn, 400, error, head);
+  if (!page) {
+    return respond_text(conn, 400, error, head);
+  }
   const std::vector<MapSnapshot> maps = maps_->read(page->offset, page->limit);
   const std::size_t total = std::max(page->offset + maps.size(), maps_->size());
   return respond(conn, 200, "application/json", DebugMaps::render(maps, total, *page), head);
@@ -89,14 +100,18 @@ int Router::debug_maps(mg_connection* conn, bool head) {
 
 int Router::reload(mg_connection* conn) {
   std::lock_guard lock(reload_mutex_);
-  if (!reload_handler_) return respond_text(conn, 501, "this server has no configuration to reload");
+  if (!reload_handler_) {
+    return respond_text(conn, 501, "this server has no configuration to reload");
+  }
   bool ok = false;
   try {
     ok = reload_handler_();
   } catch (const std::exception& error) {
     log_error("reload handler failed", {{"err", error.what()}});
   }
-  if (!ok) return respond_text(conn, 500, "failed to reload the configuration; the log says why");
+  if (!ok) {
+    return respond_text(conn, 500, "failed to reload the configuration; the log says why");
+  }
   return respond_text(conn, 200, "OK");
 }
 

@@ -12,7 +12,9 @@
 namespace mapscope::exporter {
 
 SourceHandle SourceRegistry::add(std::shared_ptr<MetricSource> source, bool trusted) {
-  if (source == nullptr) return {};
+  if (source == nullptr) {
+    return {};
+  }
   std::string name = source->name();
   std::lock_guard lock(mutex_);
   for (const auto& [id, entry] : entries_) {
@@ -35,7 +37,9 @@ void SourceRegistry::unregister(std::uint64_t id) {
   {
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(id);
-    if (it == entries_.end()) return;
+    if (it == entries_.end()) {
+      return;
+    }
     entry = std::move(it->second);
     entries_.erase(it);
   }
@@ -49,7 +53,9 @@ std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
   {
     std::lock_guard lock(mutex_);
     entries.reserve(entries_.size());
-    for (const auto& [id, entry] : entries_) entries.push_back(entry);
+    for (const auto& [id, entry] : entries_) {
+      entries.push_back(entry);
+    }
   }
   std::vector<prometheus::MetricFamily> out;
   auto durations =
@@ -60,7 +66,9 @@ std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
     const std::size_t first = out.size();
     {
       std::lock_guard in_use(entry->in_use);
-      if (entry->removed) continue;
+      if (entry->removed) {
+        continue;
+      }
       collect_one(*entry, out);
     }
     keep_valid(out, first, *entry);
@@ -87,13 +95,17 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
   std::size_t kept = first;
   for (std::size_t i = first; i < families.size(); ++i) {
     prometheus::MetricFamily& family = families[i];
-    if (family.metric.empty()) continue;
+    if (family.metric.empty()) {
+      continue;
+    }
     if (!metric_name_ok(family.name)) {
       log_once("name:" + family.name, "metric family dropped: invalid name", entry.name + ": " + family.name);
       continue;
     }
     bool duplicate = false;
-    for (std::size_t j = 0; j < kept && !duplicate; ++j) duplicate = families[j].name == family.name;
+    for (std::size_t j = 0; j < kept && !duplicate; ++j) {
+      duplicate = families[j].name == family.name;
+    }
     if (duplicate) {
       log_once("dup:" + family.name, "metric family dropped: another source exposes it",
                entry.name + ": " + family.name);
@@ -101,15 +113,21 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
     }
     bool labels_ok = true;
     for (const auto& metric : family.metric) {
-      if (entry.trusted) break;
-      for (const auto& label : metric.label) labels_ok = labels_ok && label_name_ok(label.name);
+      if (entry.trusted) {
+        break;
+      }
+      for (const auto& label : metric.label) {
+        labels_ok = labels_ok && label_name_ok(label.name);
+      }
     }
     if (!labels_ok) {
       log_once("label:" + family.name, "metric family dropped: invalid label name",
                entry.name + ": " + family.name);
       continue;
     }
-    if (kept != i) families[kept] = std::move(family);
+    if (kept != i) {
+      families[kept] = std::move(family);
+    }
     ++kept;
   }
   families.resize(kept);
@@ -117,8 +135,12 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
 
 bool SourceRegistry::metric_name_ok(const std::string& name) const {
   std::lock_guard lock(cache_mutex_);
-  if (valid_names_.contains(name)) return true;
-  if (!prometheus::CheckMetricName(name)) return false;
+  if (valid_names_.contains(name)) {
+    return true;
+  }
+  if (!prometheus::CheckMetricName(name)) {
+    return false;
+  }
   valid_names_.insert(name);
   return true;
 }
@@ -126,8 +148,12 @@ bool SourceRegistry::metric_name_ok(const std::string& name) const {
 bool SourceRegistry::label_name_ok(const std::string& name) const {
   std::lock_guard lock(cache_mutex_);
   const std::string key = "label:" + name;
-  if (valid_names_.contains(key)) return true;
-  if (!prometheus::CheckLabelName(name)) return false;
+  if (valid_names_.contains(key)) {
+    return true;
+  }
+  if (!prometheus::CheckLabelName(name)) {
+    return false;
+  }
   valid_names_.insert(key);
   return true;
 }
@@ -136,7 +162,9 @@ void SourceRegistry::log_once(const std::string& key, const std::string& message
                               const std::string& detail) const {
   {
     std::lock_guard lock(cache_mutex_);
-    if (!logged_.insert(key).second) return;
+    if (!logged_.insert(key).second) {
+      return;
+    }
   }
   log_warn(message, {{"detail", detail}});
 }

@@ -35,37 +35,55 @@ class Location {
 // bcrypt as crypt(3) writes it: $2a$, $2b$ or $2y$, a two-digit cost from 04 to 31, '$', 53 characters of
 // bcrypt's base64 (22 of salt and 31 of hash).
 bool is_bcrypt_hash(const std::string& hash) {
-  if (hash.size() != 60 || hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$') return false;
-  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
+  if (hash.size() != 60 || hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$') {
+    return false;
+  }
+  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') {
+    return false;
+  }
   if (!std::isdigit(static_cast<unsigned char>(hash[4])) ||
       !std::isdigit(static_cast<unsigned char>(hash[5]))) {
     return false;
   }
   const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
-  if (cost < 4 || cost > 31) return false;
+  if (cost < 4 || cost > 31) {
+    return false;
+  }
   for (std::size_t i = 7; i < hash.size(); ++i) {
     const char c = hash[i];
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '/') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '/') {
+      return false;
+    }
   }
   return true;
 }
 
 std::map<std::string, std::string> read_users(const YAML::Node& users, const Location& where) {
   std::map<std::string, std::string> out;
-  if (users.IsNull()) return out;
-  if (!users.IsMap())
+  if (users.IsNull()) {
+    return out;
+  }
+  if (!users.IsMap()) {
     where.fail(users.Mark(), "basic_auth_users must be a mapping of user names to bcrypt hashes");
+  }
   for (auto it = users.begin(); it != users.end(); ++it) {
-    if (!it->first.IsScalar()) where.fail(it->first.Mark(), "a user name must be a string");
+    if (!it->first.IsScalar()) {
+      where.fail(it->first.Mark(), "a user name must be a string");
+    }
     const std::string user = it->first.Scalar();
-    if (user.empty()) where.fail(it->first.Mark(), "empty user name");
+    if (user.empty()) {
+      where.fail(it->first.Mark(), "empty user name");
+    }
     if (user.find(':') != std::string::npos) {
       where.fail(it->first.Mark(),
                  "user name '" + user + "' contains ':', which basic authentication cannot carry");
     }
-    if (out.contains(user)) where.fail(it->first.Mark(), "duplicate user '" + user + "'");
-    if (!it->second.IsScalar())
+    if (out.contains(user)) {
+      where.fail(it->first.Mark(), "duplicate user '" + user + "'");
+    }
+    if (!it->second.IsScalar()) {
       where.fail(it->second.Mark(), "the password of '" + user + "' must be a bcrypt hash");
+    }
     const std::string hash = it->second.Scalar();
     if (!is_bcrypt_hash(hash)) {
       where.fail(it->second.Mark(), "the password of '" + user +
@@ -79,12 +97,18 @@ std::map<std::string, std::string> read_users(const YAML::Node& users, const Loc
 
 WebConfig read_document(const YAML::Node& document, const Location& where) {
   WebConfig config;
-  if (!document.IsDefined() || document.IsNull()) return config;
-  if (!document.IsMap()) where.fail(document.Mark(), "a web configuration must be a mapping");
+  if (!document.IsDefined() || document.IsNull()) {
+    return config;
+  }
+  if (!document.IsMap()) {
+    where.fail(document.Mark(), "a web configuration must be a mapping");
+  }
   std::set<std::string> seen;
   for (auto it = document.begin(); it != document.end(); ++it) {
     const std::string key = it->first.Scalar();
-    if (!seen.insert(key).second) where.fail(it->first.Mark(), "duplicate key '" + key + "'");
+    if (!seen.insert(key).second) {
+      where.fail(it->first.Mark(), "duplicate key '" + key + "'");
+    }
     if (key == "basic_auth_users") {
       config.basic_auth_users = read_users(it->second, where);
     } else if (key == "tls_server_config") {
@@ -110,21 +134,27 @@ WebConfig load_web_config_string(std::string_view yaml, std::string_view name) {
   } catch (const YAML::Exception& problem) {
     where.fail(problem.mark, "YAML syntax error: " + problem.msg);
   }
-  if (documents.size() > 1)
+  if (documents.size() > 1) {
     where.fail(documents[1].Mark(), "a second YAML document; expected a single document");
+  }
   return read_document(documents.empty() ? YAML::Node() : documents.front(), where);
 }
 
 WebConfig load_web_config_file(const std::string& path) {
   const Location where{path};
   std::error_code error;
-  if (std::filesystem::is_directory(path, error))
+  if (std::filesystem::is_directory(path, error)) {
     where.fail(YAML::Mark(), "is a directory; expected a web config file");
+  }
   std::ifstream file(path, std::ios::binary);
-  if (!file) where.fail(YAML::Mark(), std::string("cannot open: ") + std::strerror(errno));
+  if (!file) {
+    where.fail(YAML::Mark(), std::string("cannot open: ") + std::strerror(errno));
+  }
   std::ostringstream text;
   text << file.rdbuf();
-  if (file.bad()) where.fail(YAML::Mark(), "cannot read the file");
+  if (file.bad()) {
+    where.fail(YAML::Mark(), "cannot read the file");
+  }
   return load_web_config_string(text.str(), path);
 }
 

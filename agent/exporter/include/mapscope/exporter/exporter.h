@@ -60,6 +60,7 @@ class Exporter {
   // mapscope_track_rejected_total and logs (the limit once) past max_tracked_maps, for an invalid name or
   // label, or for a duplicate (same name and labels as a tracked map).
   template <class MapT>
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): both are moved into track_map, which keeps them
   [[nodiscard]] TrackHandle track(std::string name, const MapT& map, Labels labels = {}) {
     return track_map(std::move(name), std::make_unique<MapAdapter<MapT>>(map), std::move(labels));
   }

@@ -50,7 +50,9 @@ std::optional<LogFormat> parse_log_format(std::string_view text);  // logfmt, js
 std::string_view to_string(LogLevel level);
 
 inline void log_debug(std::string_view message, const LogFields& fields = {}) {
-  if (Logger::global().enabled(LogLevel::Debug)) Logger::global().log(LogLevel::Debug, message, fields);
+  if (Logger::global().enabled(LogLevel::Debug)) {
+    Logger::global().log(LogLevel::Debug, message, fields);
+  }
 }
 inline void log_info(std::string_view message, const LogFields& fields = {}) {
   Logger::global().log(LogLevel::Info, message, fields);

@@ -34,6 +34,17 @@ LoadedConfig load_configuration(const CommandLine& flags) {
   loaded.config =
       flags.config_file.empty() ? config::default_config() : config::load_config_file(flags.config_file);
   flags.override_server(loaded.config);
+  // The file's values were checked by the loader; what fails here came from a flag.
+  try {
+    exporter::Exporter::check_listen_address(loaded.config.server.listen_address);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(std::string("--web.listen-address: ") + error.what());
+  }
+  try {
+    exporter::Exporter::check_telemetry_path(loaded.config.server.telemetry_path);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(std::string("--web.telemetry-path: ") + error.what());
+  }
   if (!loaded.config.server.web_config_file.empty()) {
     loaded.web_config = exporter::load_web_config_file(loaded.config.server.web_config_file);
   }

@@ -21,16 +21,7 @@ namespace mapscope::exporter {
 namespace {
 
 void check_options(const ExporterOptions& options) {
-  const std::string& path = options.telemetry_path;
-  if (path.empty() || path[0] != '/' || path == "/" || path.find_first_of("?# ") != std::string::npos) {
-    throw std::invalid_argument("telemetry path '" + path +
-                                "' must start with '/', not be '/', and hold no '?', '#' or space");
-  }
-  for (const std::string reserved : {"/healthz", "/-/ready", "/-/reload", "/debug/maps"}) {
-    if (path == reserved) {
-      throw std::invalid_argument("telemetry path '" + path + "' is taken by another endpoint");
-    }
-  }
+  Exporter::check_telemetry_path(options.telemetry_path);
   Exporter::check_labels(options.labels);
 }
 
@@ -115,6 +106,22 @@ void Exporter::record_reload(bool ok) {
 
 void Exporter::set_web_config(std::optional<WebConfig> web_config) {
   impl_->router.auth().set_config(std::move(web_config));
+}
+
+void Exporter::check_telemetry_path(const std::string& path) {
+  if (path.empty() || path[0] != '/' || path == "/" || path.find_first_of("?# ") != std::string::npos) {
+    throw std::invalid_argument("telemetry path '" + path +
+                                "' must start with '/', not be '/', and hold no '?', '#' or space");
+  }
+  for (const std::string reserved : {"/healthz", "/-/ready", "/-/reload", "/debug/maps"}) {
+    if (path == reserved) {
+      throw std::invalid_argument("telemetry path '" + path + "' is taken by another endpoint");
+    }
+  }
+}
+
+void Exporter::check_listen_address(const std::string& listen_address) {
+  HttpServer::civetweb_ports(listen_address);
 }
 
 void Exporter::set_labels(Labels labels) {

@@ -59,6 +59,16 @@ class Flags(unittest.TestCase):
         self.assertTrue(err.startswith(bad + ":4:13: "), err)
         self.assertEqual(len(err.strip().splitlines()), 1)
 
+    def test_bad_server_flags_are_one_line_exit_2(self):
+        for args, fragment in ((["--web.listen-address", "[::1]:8931"], "--web.listen-address: "),
+                               (["--web.listen-address", "127.0.0.1:99999"], "--web.listen-address: "),
+                               (["--web.telemetry-path", "/healthz"], "--web.telemetry-path: ")):
+            for extra in (["--check-config"], []):
+                code, _, err = run_agent(*(extra + args))
+                self.assertEqual(code, 2, args)
+                self.assertTrue(err.strip().splitlines()[-1].startswith(fragment), err)
+                self.assertEqual(len(err.strip().splitlines()), 1, err)
+
     def test_json_logs(self):
         agent = Agent("--log.format=json", config_text="server: {listen_address: 127.0.0.1:0}\n")
         agent.stop()

@@ -90,6 +90,11 @@ class Exporter {
 
   // Throws std::invalid_argument when a static label name or value is invalid or reserved.
   static void check_labels(const Labels& labels);
+  // Throws std::invalid_argument when the address is not one the exporter can listen on (syntax, IPv6, a
+  // host name without an IPv4 address). Binding is not tried.
+  static void check_listen_address(const std::string& listen_address);
+  // Throws std::invalid_argument for a path that cannot be the telemetry path.
+  static void check_telemetry_path(const std::string& path);
 
   std::size_t tracked_maps() const;
 

@@ -1,11 +1,10 @@
 // The Collector's background thread at work beside the maps' owners: the retained-old-bucket
-// leak fixed for Active maps only, a drained map given back to the OS, owners writing while the
-// collector works (no lost or duplicated entries, clean under ThreadSanitizer), and registration
-// handles destroyed under a running collector (clean under AddressSanitizer).
+// leak fixed for Active maps only, owners writing while the collector works (no lost or
+// duplicated entries, clean under ThreadSanitizer), and registration handles destroyed under a
+// running collector (clean under AddressSanitizer). The drained map is in collector_reclaim_test.cc.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -31,10 +30,6 @@ Options active() {
   Options options;
   options.maintenance = Maintenance::Active;
   return options;
-}
-
-std::uint64_t table_bytes(const MapStats& s) {
-  return s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes;
 }
 
 // Waits until done() or the timeout; returns done().
@@ -87,68 +82,6 @@ TEST(CollectorThread, FrozenMidGrowIsFinishedOnlyWhenActive) {
   EXPECT_EQ(go_after.evacuation_pending, go_frozen.evacuation_pending);
   expect_contents(go_map, reference);
   expect_contents(active_map, reference);
-}
-
-// 1,000,000 entries drained to 1,000: the collector shrinks the map, its bucket memory falls by
-// 90% within 2 seconds, and trimming gives the memory back to the OS.
-TEST(CollectorThread, DrainedMapShrinksAndGivesMemoryBack) {
-  // Sanitizers slow evacuation 20-50x: they drain a map of B = 12 to 100 entries (B = 5) instead of
-  // B = 18 to 1,000 (B = 9), and trim after 256 KiB since that map holds only 616 KiB.
-  const std::uint64_t entries = kSanitized ? 20'000 : 1'000'000;
-  const std::size_t keep = kSanitized ? 100 : 1000;
-  const std::uint64_t expected_log2 = kSanitized ? 5 : 9;
-  CollectorOptions options;  // defaults: every 100 ms, 1 ms budget, trim after 1 MiB
-  if (kSanitized) {
-    options.trim_threshold = 256 << 10;
-  }
-  IntMap map(0, active());
-  auto reference = std::make_unique<Reference>();
-  for (std::uint64_t i = 0; i < entries; ++i) {
-    const auto key = static_cast<std::int64_t>(splitmix64(i));
-    const auto value = static_cast<std::int64_t>(splitmix64(~i));
-    map.insert_or_assign(key, value);
-    (*reference)[key] = value;
-  }
-  for (std::uint64_t i = keep; i < entries; ++i) {
-    const auto key = static_cast<std::int64_t>(splitmix64(i));
-    ASSERT_TRUE(map.erase(key));
-    reference->erase(key);
-  }
-  reference->rehash(0);  // the reference's own bucket array shrinks: only the map's bytes stay
-  const MapStats drained = map.stats();
-  ASSERT_EQ(drained.entries, keep);
-  ASSERT_FALSE(drained.growing);
-  const std::uint64_t rss_before = resident_bytes();
-
-  Collector collector(options);
-  const auto registration = collector.add(map);
-  const auto started = Clock::now();
-  collector.start();
-  const bool fell = wait_until([&] { return table_bytes(map.stats()) * 10 <= table_bytes(drained); }, 2s);
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  EXPECT_TRUE(fell) << "bucket bytes " << table_bytes(drained) << " -> " << table_bytes(map.stats())
-                    << " after " << took.count() << " ms";
-  ASSERT_TRUE(wait_until([&] { return !map.stats().growing && collector.stats().trims_total >= 1; }, 10s));
-  collector.stop();
-
-  const MapStats shrunk = map.stats();
-  const CollectorStats stats = collector.stats();
-  EXPECT_EQ(stats.shrinks_started_total, 1u);
-  EXPECT_EQ(stats.reclaimed_bytes_total, table_bytes(drained) - table_bytes(shrunk));
-  EXPECT_EQ(shrunk.log2_buckets, expected_log2);
-  expect_contents(map, *reference);
-
-  const std::uint64_t rss_after = resident_bytes();
-  std::printf(
-      "drained map: table bytes %llu -> %llu (90%% down after %lld ms); RSS %llu -> %llu; reclaimed %llu\n",
-      static_cast<unsigned long long>(table_bytes(drained)),
-      static_cast<unsigned long long>(table_bytes(shrunk)), static_cast<long long>(took.count()),
-      static_cast<unsigned long long>(rss_before), static_cast<unsigned long long>(rss_after),
-      static_cast<unsigned long long>(stats.reclaimed_bytes_total));
-  if constexpr (!kSanitized) {  // a sanitizer's allocator keeps freed memory in quarantine
-    EXPECT_GT(rss_before, rss_after + stats.reclaimed_bytes_total / 2)
-        << "RSS " << rss_before << " -> " << rss_after << ", reclaimed " << stats.reclaimed_bytes_total;
-  }
 }
 
 // Owners insert, erase and read the shared maps, each in its own key range and with its own

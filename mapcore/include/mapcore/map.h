@@ -190,15 +190,17 @@ class Map {
     if (count_ == 0) return nullptr;
     const std::uint64_t hash = hash_of(key);
     const std::uint8_t top = internal::tophash_of(hash);
-    for (Bucket* b = bucket_for_read(hash); b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] != top) {
-          if (b->tophash[i] == internal::kEmptyRest) return nullptr;
-          continue;
-        }
+    Bucket* b = bucket_for_read(hash);
+    b->prefetch();
+    do {
+      const std::uint64_t cells = b->cells();
+      for (std::uint64_t match = internal::matching_cells(cells, top); match != 0; match &= match - 1) {
+        const std::size_t i = internal::first_cell(match);
         if (eq_(key, b->key(i))) return &b->value(i);
       }
-    }
+      if (internal::empty_rest_cells(cells) != 0) return nullptr;  // no entry after it in the chain
+      b = b->overflow;
+    } while (b != nullptr);
     return nullptr;
   }
 
@@ -384,7 +386,8 @@ class Map {
     return std::size_t{1} << log2;
   }
   static std::size_t overflow_block_bytes() {
-    return internal::go_rounded_size(sizeof(Bucket));
+    static const std::size_t bytes = internal::go_rounded_size(sizeof(Bucket));  // looked up once
+    return bytes;
   }
 
   std::uint64_t load_factor_num() const {
@@ -723,26 +726,27 @@ class Map {
     ChainSearch out;
     const std::uint8_t top = internal::tophash_of(hash);
     Bucket* b = main_.buckets + (hash & main_mask());
+    b->template prefetch<true>();
     for (std::size_t length = 1;; ++length) {
       out.tail = b;
       out.chain_length = length;
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        const std::uint8_t cell = b->tophash[i];
-        if (cell != top) {
-          if (internal::is_empty_cell(cell) && out.free == nullptr) {
-            out.free = b;
-            out.free_index = i;
-          }
-          if (cell == internal::kEmptyRest) return out;
-          continue;
-        }
+      const std::uint64_t cells = b->cells();
+      for (std::uint64_t match = internal::matching_cells(cells, top); match != 0; match &= match - 1) {
+        const std::size_t i = internal::first_cell(match);
         if (eq_(key, b->key(i))) {
           out.match = b;
           out.match_index = i;
           return out;
         }
       }
-      if (b->overflow == nullptr) return out;
+      if (out.free == nullptr) {
+        const std::uint64_t empty = internal::empty_cells(cells);
+        if (empty != 0) {
+          out.free = b;
+          out.free_index = internal::first_cell(empty);
+        }
+      }
+      if (internal::empty_rest_cells(cells) != 0 || b->overflow == nullptr) return out;
       b = b->overflow;
     }
   }
@@ -750,21 +754,25 @@ class Map {
   bool remove_entry(std::uint64_t hash, const K& key) {
     const std::uint8_t top = internal::tophash_of(hash);
     Bucket* const first = main_.buckets + (hash & main_mask());
+    first->template prefetch<true>();
     for (Bucket* b = first; b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] != top) {
-          if (b->tophash[i] == internal::kEmptyRest) return false;
-          continue;
-        }
-        if (!eq_(key, b->key(i))) continue;
-        destroy_entry(b, i);
-        b->tophash[i] = internal::kEmptyOne;
-        mark_empty_rest(first, b, i);
-        --count_;
-        if (count_ == 0) reseed();
-        count_delete();
-        return true;
+      const std::uint64_t cells = b->cells();
+      std::uint64_t match = internal::matching_cells(cells, top);
+      for (; match != 0; match &= match - 1) {
+        if (eq_(key, b->key(internal::first_cell(match)))) break;
       }
+      if (match == 0) {
+        if (internal::empty_rest_cells(cells) != 0) return false;
+        continue;
+      }
+      const std::size_t i = internal::first_cell(match);
+      destroy_entry(b, i);
+      b->tophash[i] = internal::kEmptyOne;
+      mark_empty_rest(first, b, i);
+      --count_;
+      if (count_ == 0) reseed();
+      count_delete();
+      return true;
     }
     return false;
   }

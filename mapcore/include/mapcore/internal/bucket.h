@@ -6,8 +6,10 @@
 // A key or value larger than 128 bytes is stored out of line: its slot holds a pointer.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <type_traits>
 
@@ -31,6 +33,32 @@ inline bool is_empty_cell(std::uint8_t top) noexcept {
 inline std::uint8_t tophash_of(std::uint64_t hash) noexcept {
   const auto top = static_cast<std::uint8_t>(hash >> 56);
   return top < kMinTopHash ? static_cast<std::uint8_t>(top + kMinTopHash) : top;
+}
+
+// Word-at-a-time cell tests (SWAR): a bucket's 8 tophash cells read as one 64-bit word, cell i
+// in byte i. Each test returns a mask with the high bit of byte i set exactly when cell i passes
+// (no false positives, unlike the cheaper borrow trick), so a caller walks candidates in cell
+// order with first_cell() and `mask &= mask - 1`, visiting the same cells the byte loop would.
+inline constexpr std::uint64_t kEachByte = 0x0101010101010101ULL;
+inline constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+
+inline std::uint64_t zero_cells(std::uint64_t word) noexcept {
+  return ~(((word & kLow7) + kLow7) | word | kLow7);
+}
+// Cells holding `top`.
+inline std::uint64_t matching_cells(std::uint64_t word, std::uint8_t top) noexcept {
+  return zero_cells(word ^ (kEachByte * top));
+}
+// Empty cells (kEmptyRest or kEmptyOne).
+inline std::uint64_t empty_cells(std::uint64_t word) noexcept {
+  return zero_cells(word & ~kEachByte);
+}
+// kEmptyRest cells: when there is one, no later cell of the chain holds an entry.
+inline std::uint64_t empty_rest_cells(std::uint64_t word) noexcept {
+  return zero_cells(word);
+}
+inline std::size_t first_cell(std::uint64_t mask) noexcept {
+  return static_cast<std::size_t>(std::countr_zero(mask)) / 8;
 }
 
 // How a key or value type is held in its slot.
@@ -71,10 +99,31 @@ struct Bucket {
     }
   }
 
+  // The 8 tophash cells as one word (cell i in byte i on this little-endian target).
+  std::uint64_t cells() const noexcept {
+    std::uint64_t word;
+    std::memcpy(&word, tophash, sizeof word);
+    return word;
+  }
+
+  // Asks for every cache line of the bucket at once, so that after the tophash line arrives the
+  // key and value lines are already on their way instead of being missed one after the other.
+  // Buckets of large slots prefetch only their first lines (tophash and the first keys).
+  template <bool kForWrite = false>
+  void prefetch() const noexcept {
+    constexpr std::size_t kLine = 64;
+    constexpr std::size_t kSpan = sizeof(Bucket) < 4 * kLine ? sizeof(Bucket) : 2 * kLine;
+    constexpr int kReadWrite = kForWrite ? 1 : 0;
+    const char* base = reinterpret_cast<const char*>(this);
+    for (std::size_t offset = 0; offset < kSpan; offset += kLine) __builtin_prefetch(base + offset, kReadWrite);
+    __builtin_prefetch(base + kSpan - 1, kReadWrite);  // the last line, when the bucket straddles one more
+  }
+
   // Go's evacuated(b): a bucket's first cell tells whether the whole bucket was evacuated.
   bool evacuated() const noexcept { return tophash[0] > kEmptyOne && tophash[0] < kMinTopHash; }
 };
 
+static_assert(std::endian::native == std::endian::little, "cells() puts cell i in byte i");
 static_assert(std::is_trivial_v<Bucket<std::int64_t, std::int64_t>>);
 static_assert(sizeof(Bucket<std::int64_t, std::int64_t>) == 144, "Go's bucket size for map[int64]int64");
 

@@ -115,7 +115,8 @@ struct Bucket {
     constexpr std::size_t kSpan = sizeof(Bucket) < 4 * kLine ? sizeof(Bucket) : 2 * kLine;
     constexpr int kReadWrite = kForWrite ? 1 : 0;
     const char* base = reinterpret_cast<const char*>(this);
-    for (std::size_t offset = 0; offset < kSpan; offset += kLine) __builtin_prefetch(base + offset, kReadWrite);
+    for (std::size_t offset = 0; offset < kSpan; offset += kLine)
+      __builtin_prefetch(base + offset, kReadWrite);
     __builtin_prefetch(base + kSpan - 1, kReadWrite);  // the last line, when the bucket straddles one more
   }
 

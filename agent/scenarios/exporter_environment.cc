@@ -28,7 +28,9 @@ ExporterEnvironment::ExporterEnvironment(exporter::Exporter& exporter, mapcore::
 std::unique_ptr<MapAttachment> ExporterEnvironment::attach(const std::string& scenario, DrivenMap& map) {
   exporter::TrackHandle tracking = exporter_.track(scenario, map);
   mapcore::Collector::Registration maintenance;
-  if (map.active_maintenance()) maintenance = map.register_with(collector_);
+  if (map.active_maintenance()) {
+    maintenance = map.register_with(collector_);
+  }
   return std::make_unique<ExporterAttachment>(std::move(tracking), std::move(maintenance));
 }
 

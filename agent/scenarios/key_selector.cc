@@ -8,7 +8,9 @@ KeySelector::KeySelector(const config::KeySpace& keys, SequentialWindow& window,
       span_(keys.to > keys.from ? keys.to - keys.from : 0),
       window_(window),
       random_(seed) {
-  if (pattern_ == config::KeyPattern::Zipfian) zipf_.emplace(span_, keys.skew);
+  if (pattern_ == config::KeyPattern::Zipfian) {
+    zipf_.emplace(span_, keys.skew);
+  }
 }
 
 std::uint64_t KeySelector::key_for(Operation op) {

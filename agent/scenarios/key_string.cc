@@ -12,7 +12,9 @@ KeyString::KeyString(std::string_view text)
 KeyString::KeyString(const KeyString& other) : KeyString(other.view()) {}
 
 KeyString& KeyString::operator=(const KeyString& other) {
-  if (this != &other) *this = KeyString(other);
+  if (this != &other) {
+    *this = KeyString(other);
+  }
   return *this;
 }
 

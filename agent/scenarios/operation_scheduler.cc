@@ -12,7 +12,9 @@ Operation OperationScheduler::next() {
   std::size_t best = 0;
   for (std::size_t i = 0; i < kOperationCount; ++i) {
     credit_[i] += weights_[i];
-    if (credit_[i] > credit_[best]) best = i;  // ties go to the earlier operation, in `mix` key order
+    if (credit_[i] > credit_[best]) {
+      best = i;  // ties go to the earlier operation, in `mix` key order
+    }
   }
   credit_[best] -= total_;
   return kOperations[best];

@@ -27,15 +27,19 @@ PhaseRunner::PhaseRunner(const config::Phase& phase, DrivenMap& map, SequentialW
                          ScenarioProgress& progress, std::uint64_t seed)
     : phase_(phase), map_(map), progress_(progress), scheduler_(phase.mix), keys_(phase.keys, window, seed) {}
 
-PhaseRunner::Outcome PhaseRunner::run(std::stop_token stop) {
+PhaseRunner::Outcome PhaseRunner::run(const std::stop_token& stop) {
   const Clock::time_point start = Clock::now();
   const PhaseEnd end(phase_.end, start);
   RatePacer pacer(phase_.rate, start);
   const bool needs_clock = pacer.limited() || end.needs_clock();
   for (;;) {
-    if (stop.stop_requested()) return Outcome::Stopped;
+    if (stop.stop_requested()) {
+      return Outcome::Stopped;
+    }
     const Clock::time_point now = needs_clock ? Clock::now() : Clock::time_point{};
-    if (end.reached(done_, now, map_)) return Outcome::Completed;
+    if (end.reached(done_, now, map_)) {
+      return Outcome::Completed;
+    }
     const Clock::time_point due = pacer.next_due(now);
     if (due > now) {
       sleep_until(std::min(due, end.deadline()), stop);
@@ -43,7 +47,9 @@ PhaseRunner::Outcome PhaseRunner::run(std::stop_token stop) {
     }
     perform(scheduler_.next());
     pacer.issued();
-    if (++done_ % kYieldEvery == 0) std::this_thread::yield();
+    if (++done_ % kYieldEvery == 0) {
+      std::this_thread::yield();
+    }
   }
 }
 

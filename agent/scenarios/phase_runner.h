@@ -28,7 +28,7 @@ class PhaseRunner {
   PhaseRunner(const config::Phase& phase, DrivenMap& map, SequentialWindow& window,
               ScenarioProgress& progress, std::uint64_t seed);
 
-  Outcome run(std::stop_token stop);
+  Outcome run(const std::stop_token& stop);
   std::uint64_t operations_done() const { return done_; }
 
  private:

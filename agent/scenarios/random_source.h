@@ -12,7 +12,9 @@ namespace mapscope::scenarios {
 class RandomSource {
  public:
   explicit RandomSource(std::uint64_t seed) {
-    for (std::uint64_t& word : state_) word = splitmix64(seed);
+    for (std::uint64_t& word : state_) {
+      word = splitmix64(seed);
+    }
   }
 
   std::uint64_t next() {

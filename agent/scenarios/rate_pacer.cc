@@ -10,10 +10,14 @@ RatePacer::Clock::time_point RatePacer::due_of(std::uint64_t index) const {
 }
 
 RatePacer::Clock::time_point RatePacer::next_due(Clock::time_point now) {
-  if (!rate_) return now;
+  if (!rate_) {
+    return now;
+  }
   const Clock::time_point due = due_of(issued_);
   if (due <= now) {
-    if (now - due > kMaxDebt) start_ += (now - due) - kMaxDebt;  // forgive the backlog beyond kMaxDebt
+    if (now - due > kMaxDebt) {
+      start_ += (now - due) - kMaxDebt;  // forgive the backlog beyond kMaxDebt
+    }
     return due;
   }
   return due - now < kMinSleep ? now + kMinSleep : due;

@@ -15,7 +15,9 @@ struct ScenarioHash {
   bool weak = false;
 
   std::uint64_t operator()(const K& key, std::uint64_t seed) const {
-    if (weak) return mapcore::WeakHash<K>{}(key, seed);
+    if (weak) {
+      return mapcore::WeakHash<K>{}(key, seed);
+    }
     return mapcore::Hash<K>{}(key, seed);
   }
 };

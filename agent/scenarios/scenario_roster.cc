@@ -30,8 +30,12 @@ void ScenarioRoster::apply(const std::vector<config::Scenario>& scenarios) {
     }
   }
   runners_.clear();
-  for (auto& runner : leaving) runner->request_stop();
-  for (auto& runner : leaving) runner->stop();
+  for (auto& runner : leaving) {
+    runner->request_stop();
+  }
+  for (auto& runner : leaving) {
+    runner->stop();
+  }
   leaving.clear();
 
   // Rebuild in configuration order, starting what is new or changed. Should starting one fail (out of
@@ -47,7 +51,9 @@ void ScenarioRoster::apply(const std::vector<config::Scenario>& scenarios) {
     }
   } catch (...) {
     for (auto& [name, runner] : kept) {
-      if (runner) runners_.push_back(std::move(runner));
+      if (runner) {
+        runners_.push_back(std::move(runner));
+      }
     }
     publish();
     throw;
@@ -56,8 +62,12 @@ void ScenarioRoster::apply(const std::vector<config::Scenario>& scenarios) {
 }
 
 void ScenarioRoster::stop_all() {
-  for (auto& runner : runners_) runner->request_stop();
-  for (auto& runner : runners_) runner->stop();
+  for (auto& runner : runners_) {
+    runner->request_stop();
+  }
+  for (auto& runner : runners_) {
+    runner->stop();
+  }
   runners_.clear();
   publish();
 }
@@ -65,13 +75,17 @@ void ScenarioRoster::stop_all() {
 std::vector<std::string> ScenarioRoster::names() const {
   std::vector<std::string> out;
   out.reserve(runners_.size());
-  for (const auto& runner : runners_) out.push_back(runner->scenario().name);
+  for (const auto& runner : runners_) {
+    out.push_back(runner->scenario().name);
+  }
   return out;
 }
 
 const ScenarioRunner* ScenarioRoster::find(const std::string& name) const {
   for (const auto& runner : runners_) {
-    if (runner->scenario().name == name) return runner.get();
+    if (runner->scenario().name == name) {
+      return runner.get();
+    }
   }
   return nullptr;
 }
@@ -79,7 +93,9 @@ const ScenarioRunner* ScenarioRoster::find(const std::string& name) const {
 void ScenarioRoster::publish() {
   std::vector<std::shared_ptr<const ScenarioProgress>> progress;
   progress.reserve(runners_.size());
-  for (const auto& runner : runners_) progress.push_back(runner->progress());
+  for (const auto& runner : runners_) {
+    progress.push_back(runner->progress());
+  }
   environment_.publish(std::move(progress));
 }
 

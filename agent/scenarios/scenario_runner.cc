@@ -16,7 +16,9 @@ namespace {
 std::vector<std::string> phase_names(const config::Scenario& scenario) {
   std::vector<std::string> names;
   names.reserve(scenario.phases.size());
-  for (const config::Phase& phase : scenario.phases) names.push_back(phase.name);
+  for (const config::Phase& phase : scenario.phases) {
+    names.push_back(phase.name);
+  }
   return names;
 }
 
@@ -65,7 +67,9 @@ void ScenarioRunner::run(const std::stop_token& stop) {
       }
     }
     progress_->complete_pass();
-    if (pass_operations == 0) pause_unless_stopped(kIdlePassPause, stop);
+    if (pass_operations == 0) {
+      pause_unless_stopped(kIdlePassPause, stop);
+    }
   }
   progress_->leave_phases();
   progress_->set_running(false);

@@ -16,14 +16,20 @@ class SequentialWindow {
   // The oldest live key, which leaves the window. An empty window gives `oldest`, which is absent from
   // the map: the delete is then a no-op, as Go's delete of a missing key is.
   std::uint64_t take_for_delete() {
-    if (oldest_ == next_) return oldest_;
+    if (oldest_ == next_) {
+      return oldest_;
+    }
     return oldest_++;
   }
 
   // The next live key in cyclic order; on an empty window `next`, which is absent (a miss).
   std::uint64_t next_for_read() {
-    if (oldest_ == next_) return next_;
-    if (cursor_ < oldest_ || cursor_ >= next_) cursor_ = oldest_;
+    if (oldest_ == next_) {
+      return next_;
+    }
+    if (cursor_ < oldest_ || cursor_ >= next_) {
+      cursor_ = oldest_;
+    }
     return cursor_++;
   }
 

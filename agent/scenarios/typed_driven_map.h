@@ -37,7 +37,9 @@ class TypedDrivenMap final : public DrivenMap {
   void update(std::uint64_t key) override {
     set_key(key);
     map_.with_lock([this](auto& map) {
-      if (map.contains(key_)) map.insert_or_assign(key_, next_value());
+      if (map.contains(key_)) {
+        map.insert_or_assign(key_, next_value());
+      }
     });
   }
 

@@ -23,7 +23,9 @@ std::unique_ptr<DrivenMap> make_bytes_map(const config::MapSpec& spec, std::size
                                           std::index_sequence<I...> /*indexes*/) {
   std::unique_ptr<DrivenMap> out;
   const auto try_size = [&]<std::size_t kSize>() {
-    if (kSize != stored_size) return false;
+    if (kSize != stored_size) {
+      return false;
+    }
     out = std::make_unique<TypedDrivenMap<K, FixedBytes<kSize>>>(spec);
     return true;
   };
@@ -38,7 +40,9 @@ std::unique_ptr<DrivenMap> make_typed_map(const config::MapSpec& spec, std::size
   using typed_map_group::kIndirectSplit;
   using typed_map_group::make_bytes_map;
   if constexpr (G == SizeGroup::Small) {
-    if (stored_size == 0) return std::make_unique<TypedDrivenMap<K, std::int64_t>>(spec);
+    if (stored_size == 0) {
+      return std::make_unique<TypedDrivenMap<K, std::int64_t>>(spec);
+    }
     return make_bytes_map<K, kInlineValueSizes, 0>(spec, stored_size,
                                                    std::make_index_sequence<kInlineValueSizes.size()>{});
   } else if constexpr (G == SizeGroup::IndirectLow) {

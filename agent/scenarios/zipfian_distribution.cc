@@ -22,8 +22,12 @@ double tail_estimate(double from, double to, double skew) {
 double ZipfianDistribution::zeta(std::uint64_t n, double skew) {
   double sum = 0;
   const std::uint64_t exact = n <= kExactTerms ? n : kExactTerms - 1;
-  for (std::uint64_t i = 1; i <= exact; ++i) sum += std::pow(static_cast<double>(i), -skew);
-  if (exact < n) sum += tail_estimate(static_cast<double>(kExactTerms), static_cast<double>(n), skew);
+  for (std::uint64_t i = 1; i <= exact; ++i) {
+    sum += std::pow(static_cast<double>(i), -skew);
+  }
+  if (exact < n) {
+    sum += tail_estimate(static_cast<double>(kExactTerms), static_cast<double>(n), skew);
+  }
   return sum;
 }
 
@@ -42,8 +46,12 @@ ZipfianDistribution::ZipfianDistribution(std::uint64_t n, double skew)
 std::uint64_t ZipfianDistribution::operator()(RandomSource& random) const {
   const double u = random.unit();
   const double uz = u * zeta_n_;
-  if (uz < 1 || n_ == 1) return 0;
-  if (uz < second_threshold_ || n_ == 2) return 1;
+  if (uz < 1 || n_ == 1) {
+    return 0;
+  }
+  if (uz < second_threshold_ || n_ == 2) {
+    return 1;
+  }
   const auto rank =
       static_cast<std::uint64_t>(static_cast<double>(n_) * std::pow(eta_ * u - eta_ + 1, alpha_));
   return rank < n_ ? rank : n_ - 1;

@@ -15,7 +15,9 @@ namespace mapscope::scenarios::testing {
 // The response body; throws std::runtime_error when the exporter cannot be reached.
 inline std::string http_get(std::uint16_t port, const std::string& path) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
+  if (fd < 0) {
+    throw std::runtime_error("socket failed");
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -28,14 +30,18 @@ inline std::string http_get(std::uint16_t port, const std::string& path) {
   std::size_t sent = 0;
   while (sent < request.size()) {
     const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, 0);
-    if (n <= 0) break;
+    if (n <= 0) {
+      break;
+    }
     sent += static_cast<std::size_t>(n);
   }
   std::string response;
   char buffer[8192];
   for (;;) {
     const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
-    if (n <= 0) break;
+    if (n <= 0) {
+      break;
+    }
     response.append(buffer, static_cast<std::size_t>(n));
   }
   ::close(fd);

@@ -24,11 +24,16 @@ TEST(SequentialWindow, InsertsFreshKeysDeletesOldestFirstAndReadsCycleThroughLiv
   SequentialWindow window;
   EXPECT_EQ(window.take_for_delete(), 0U);  // empty: the absent key 0, window unchanged
   EXPECT_EQ(window.next_for_read(), 0U);
-  for (std::uint64_t i = 0; i < 5; ++i) EXPECT_EQ(window.take_for_insert(), i);
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(window.take_for_insert(), i);
+  }
   EXPECT_EQ(window.take_for_delete(), 0U);
   EXPECT_EQ(window.take_for_delete(), 1U);
   std::vector<std::uint64_t> reads;
-  for (int i = 0; i < 7; ++i) reads.push_back(window.next_for_read());
+  reads.reserve(7);
+  for (int i = 0; i < 7; ++i) {
+    reads.push_back(window.next_for_read());
+  }
   EXPECT_EQ(reads, (std::vector<std::uint64_t>{2, 3, 4, 2, 3, 4, 2}));
   EXPECT_EQ(window.take_for_delete(), 2U);
   EXPECT_EQ(window.next_for_read(), 3U);  // the cursor skips keys that left the window
@@ -77,7 +82,9 @@ TEST(OperationScheduler, EveryWindowOfTotalStepsHoldsEachWeightExactly) {
   OperationScheduler scheduler(weights);
   for (int window = 0; window < 20; ++window) {
     std::array<int, kOperationCount> counts{};
-    for (int i = 0; i < 10; ++i) ++counts[static_cast<std::size_t>(scheduler.next())];
+    for (int i = 0; i < 10; ++i) {
+      ++counts[static_cast<std::size_t>(scheduler.next())];
+    }
     EXPECT_EQ(counts, (std::array<int, kOperationCount>{5, 2, 0, 3}));
   }
 }
@@ -105,7 +112,9 @@ TEST(KeySelector, UniformDrawsCoverTheRangeAndStayInIt) {
     ++seen[key];
   }
   EXPECT_EQ(seen.size(), 100U);
-  for (const auto& [key, count] : seen) EXPECT_NEAR(count, 200, 70) << key;
+  for (const auto& [key, count] : seen) {
+    EXPECT_NEAR(count, 200, 70) << key;
+  }
 }
 
 TEST(KeySelector, ZipfianFavoursFromAndMatchesTheDistribution) {
@@ -137,7 +146,9 @@ TEST(ZipfianDistribution, ZetaEstimateMatchesTheExactSum) {
   for (const double skew : {0.5, 0.9, 0.99}) {
     for (const std::uint64_t n : {10ULL, 10000ULL, 10001ULL, 250000ULL}) {
       double exact = 0;
-      for (std::uint64_t i = 1; i <= n; ++i) exact += std::pow(static_cast<double>(i), -skew);
+      for (std::uint64_t i = 1; i <= n; ++i) {
+        exact += std::pow(static_cast<double>(i), -skew);
+      }
       EXPECT_NEAR(ZipfianDistribution::zeta(n, skew), exact, exact * 1e-12) << n << " " << skew;
     }
   }

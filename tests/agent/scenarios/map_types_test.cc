@@ -33,7 +33,9 @@ TEST(ValueSizes, ConfiguredSizesAreStoredInTheSmallestCompiledSizeThatHoldsThem)
 TEST(ValueSizes, OutOfLineSizesUpTo32KiBAreExactlyGoSizeClasses) {
   std::size_t below_32k = 0;
   for (const std::size_t size : kIndirectValueSizes) {
-    if (size > 32768) continue;
+    if (size > 32768) {
+      continue;
+    }
     ++below_32k;
     EXPECT_EQ(mapcore::internal::go_rounded_size(size), size) << size;
     EXPECT_EQ(mapcore::internal::go_rounded_size(size - 1), size)
@@ -46,10 +48,12 @@ TEST(ValueSizes, OutOfLineSizesUpTo32KiBAreExactlyGoSizeClasses) {
 }
 
 TEST(ValueSizes, EveryCompiledSizeMakesAMap) {
-  for (const std::size_t size : kInlineValueSizes)
+  for (const std::size_t size : kInlineValueSizes) {
     EXPECT_NE(make_driven_map(bytes_values(size)), nullptr) << size;
-  for (const std::size_t size : kIndirectValueSizes)
+  }
+  for (const std::size_t size : kIndirectValueSizes) {
     EXPECT_NE(make_driven_map(bytes_values(size)), nullptr) << size;
+  }
   config::MapSpec string_keys = bytes_values(5000);
   string_keys.key = {config::KeyType::String, 16};
   EXPECT_NE(make_driven_map(string_keys), nullptr);
@@ -85,8 +89,9 @@ TEST(MapSpec, WeakHashBuildsOverflowChains) {
   weak.hash = config::HashKind::Weak;
   PhaseHarness chained(weak);
   PhaseHarness spread;
-  for (PhaseHarness* harness : {&chained, &spread})
+  for (PhaseHarness* harness : {&chained, &spread}) {
     harness->run(phase("fill", inserts(), after_operations(6000)));
+  }
   const mapcore::MapStats weak_stats = chained.map().stats();
   const mapcore::MapStats default_stats = spread.map().stats();
   ASSERT_EQ(weak_stats.entries, 6000U);
@@ -121,7 +126,9 @@ TEST(MapSpec, ActiveMapRegisteredWithACollectorGetsItsStalledGrowFinished) {
   ASSERT_TRUE(harness.map().growing());
   mapcore::Collector collector;
   const mapcore::Collector::Registration registration = harness.map().register_with(collector);
-  for (int i = 0; i < 100 && harness.map().growing(); ++i) collector.run_cycle();
+  for (int i = 0; i < 100 && harness.map().growing(); ++i) {
+    collector.run_cycle();
+  }
   EXPECT_FALSE(harness.map().growing());
   EXPECT_GT(harness.map().stats().evacuated_by_collector_total, 0U);
 }

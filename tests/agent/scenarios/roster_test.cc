@@ -101,8 +101,9 @@ TEST(Roster, StoppingIsPromptWhateverTheScenariosAreDoing) {
   EXPECT_LT(elapsed, std::chrono::milliseconds(100));
   EXPECT_TRUE(roster.names().empty());
   EXPECT_TRUE(environment.published_names().empty());
-  for (const char* name : {"paced", "sleepy", "waiting", "flat-out", "looping"})
+  for (const char* name : {"paced", "sleepy", "waiting", "flat-out", "looping"}) {
     EXPECT_FALSE(environment.attached(name));
+  }
 }
 
 TEST(Roster, FinishedScenarioStaysListedWithItsMapAttached) {

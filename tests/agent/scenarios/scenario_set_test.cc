@@ -22,10 +22,16 @@ std::optional<double> sample(const std::string& scrape, const std::string& name,
   std::istringstream lines(scrape);
   std::string line;
   while (std::getline(lines, line)) {
-    if (line.rfind(name + "{", 0) != 0) continue;
+    if (line.rfind(name + "{", 0) != 0) {
+      continue;
+    }
     bool all = true;
-    for (const std::string& label : labels) all = all && line.find(label) != std::string::npos;
-    if (all) return std::stod(line.substr(line.rfind(' ') + 1));
+    for (const std::string& label : labels) {
+      all = all && line.find(label) != std::string::npos;
+    }
+    if (all) {
+      return std::stod(line.substr(line.rfind(' ') + 1));
+    }
   }
   return std::nullopt;
 }

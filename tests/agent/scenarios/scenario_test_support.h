@@ -122,13 +122,17 @@ class RecordingEnvironment final : public ScenarioEnvironment {
   std::vector<std::string> published_names() const {
     std::lock_guard lock(mutex_);
     std::vector<std::string> names;
-    for (const auto& progress : published_) names.push_back(progress->scenario());
+    for (const auto& progress : published_) {
+      names.push_back(progress->scenario());
+    }
     return names;
   }
   std::shared_ptr<const ScenarioProgress> published(const std::string& scenario) const {
     std::lock_guard lock(mutex_);
     for (const auto& progress : published_) {
-      if (progress->scenario() == scenario) return progress;
+      if (progress->scenario() == scenario) {
+        return progress;
+      }
     }
     return nullptr;
   }
@@ -178,7 +182,9 @@ template <class F>
 bool eventually(F&& condition, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return true;

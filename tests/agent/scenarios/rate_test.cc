@@ -49,7 +49,8 @@ TEST(Rate, OddRateHonouredOverDuration) {
 TEST(Rate, UnlimitedRunsFasterThanAnyPacedRate) {
   PhaseHarness harness;
   harness.run(phase("flat-out", mix(1, 0, 0, 3), after(std::chrono::milliseconds(300))));
-  EXPECT_GT(static_cast<double>(harness.last_operations()) / 0.3, 100000.0);
+  // Far above what any test here paces at, even in a -O0 sanitizer build on a busy machine.
+  EXPECT_GT(static_cast<double>(harness.last_operations()) / 0.3, 20000.0);
 }
 
 }  // namespace

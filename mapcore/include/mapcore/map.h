@@ -499,6 +499,7 @@ class Map {
     Bucket* ovf = nullptr;
     if (next_preallocated_ < main_.allocated) {
       ovf = main_.buckets + next_preallocated_++;
+      ovf->overflow = nullptr;  // never used: written before read, see write_before_reading()
     } else if (reserved_ != nullptr) {
       ovf = reserved_;
       reserved_ = ovf->overflow;
@@ -845,6 +846,7 @@ class Map {
     Bucket* const old_bucket = old_.buckets + index;
     if (!old_bucket->evacuated()) {
       std::array<Destination, 2> destinations = first_destinations(index);
+      if (grow_ != GrowKind::Shrink) write_before_reading(destinations);
       reserve_for_evacuation(old_bucket, destinations);
       move_chain(old_bucket, destinations);
       old_overflow_allocated_ -= free_chain_overflow(old_, old_bucket);
@@ -861,6 +863,16 @@ class Map {
     out[0].bucket = main_.buckets + (old_index & main_mask());
     if (grow_ == GrowKind::Double) out[1].bucket = main_.buckets + old_index + bucket_count(old_.log2);
     return out;
+  }
+
+  // A doubling's or same-size grow's destinations are untouched zeroed buckets (only their old
+  // bucket feeds them, and it is evacuated before any write reaches them). Storing the null they
+  // already hold before anything reads them makes a fresh page fault in once, writable, instead
+  // of twice: first mapped to the shared zero page by the read, then copied on the write.
+  static void write_before_reading(const std::array<Destination, 2>& destinations) noexcept {
+    for (const Destination& destination : destinations) {
+      if (destination.bucket != nullptr) destination.bucket->overflow = nullptr;
+    }
   }
 
   // Which destination an entry goes to: in a doubling, the hash bit that the new mask adds.

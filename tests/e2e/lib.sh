@@ -106,10 +106,12 @@ e2e_start_attached() {
   E2E_PROC_NAMES+=("$name")
 }
 
-# e2e_port_free PORT: true when nothing listens on 127.0.0.1:PORT.
+# e2e_port_free PORT: true when nothing listens on 127.0.0.1:PORT (connections in TIME_WAIT do not count: servers
+# bind with SO_REUSEADDR).
 e2e_port_free() {
   "$E2E_PYTHON" -c 'import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
@@ -185,9 +187,15 @@ e2e_start_server_at() {
   local name=$1 ready_path=$2 port=$3
   shift 3
   local arg args=()
+  # Something else answering on the port would pass for this server's readiness.
+  if ! e2e_port_free "$port"; then
+    e2e_log "$name: 127.0.0.1:$port is already taken"
+    E2E_LAST_PID=
+    return 1
+  fi
   for arg in "$@"; do args+=("${arg//@PORT@/$port}"); done
   e2e_start "$name" "${args[@]}"
-  if e2e_wait_ready "$name" "$E2E_LAST_PID" "http://127.0.0.1:$port$ready_path" 60; then
+  if e2e_wait_ready "$name" "$E2E_LAST_PID" "http://127.0.0.1:$port$ready_path" 60 && e2e_alive "$E2E_LAST_PID"; then
     e2e_log "$name ready on 127.0.0.1:$port (pid $E2E_LAST_PID)"
     return 0
   fi

@@ -108,16 +108,20 @@ struct Bucket {
 
   // Asks for every cache line of the bucket at once, so that after the tophash line arrives the
   // key and value lines are already on their way instead of being missed one after the other.
-  // Buckets of large slots prefetch only their first lines (tophash and the first keys).
+  // Only buckets of at most four lines (small keys and values, such as int64 -> int64's 144
+  // bytes) do it; in larger ones most lines are not needed by one lookup, and a key such as a
+  // long std::string costs another miss on its own buffer anyway.
   template <bool kForWrite = false>
   void prefetch() const noexcept {
     constexpr std::size_t kLine = 64;
-    constexpr std::size_t kSpan = sizeof(Bucket) < 4 * kLine ? sizeof(Bucket) : 2 * kLine;
-    constexpr int kReadWrite = kForWrite ? 1 : 0;
-    const char* base = reinterpret_cast<const char*>(this);
-    for (std::size_t offset = 0; offset < kSpan; offset += kLine)
-      __builtin_prefetch(base + offset, kReadWrite);
-    __builtin_prefetch(base + kSpan - 1, kReadWrite);  // the last line, when the bucket straddles one more
+    if constexpr (sizeof(Bucket) <= 4 * kLine) {
+      constexpr int kReadWrite = kForWrite ? 1 : 0;
+      const char* base = reinterpret_cast<const char*>(this);
+      for (std::size_t offset = 0; offset < sizeof(Bucket); offset += kLine) {
+        __builtin_prefetch(base + offset, kReadWrite);
+      }
+      __builtin_prefetch(base + sizeof(Bucket) - 1, kReadWrite);  // the last line, if it straddles one more
+    }
   }
 
   // Go's evacuated(b): a bucket's first cell tells whether the whole bucket was evacuated.

@@ -190,17 +190,19 @@ class Map {
     if (count_ == 0) return nullptr;
     const std::uint64_t hash = hash_of(key);
     const std::uint8_t top = internal::tophash_of(hash);
-    Bucket* b = bucket_for_read(hash);
-    b->prefetch();
-    do {
-      const std::uint64_t cells = b->cells();
-      for (std::uint64_t match = internal::matching_cells(cells, top); match != 0; match &= match - 1) {
-        const std::size_t i = internal::first_cell(match);
+    // A byte loop, not the word-at-a-time match of the write paths: its compare is a predicted
+    // branch, so the CPU runs ahead to the key and value lines while the tophash line is still
+    // on its way, where a computed cell index would make them wait for it (measured: as fast
+    // for int64 keys, a third faster for std::string keys; see docs/benchmarks.md).
+    for (Bucket* b = bucket_for_read(hash); b != nullptr; b = b->overflow) {
+      for (std::size_t i = 0; i < kSlots; ++i) {
+        if (b->tophash[i] != top) {
+          if (b->tophash[i] == internal::kEmptyRest) return nullptr;
+          continue;
+        }
         if (eq_(key, b->key(i))) return &b->value(i);
       }
-      if (internal::empty_rest_cells(cells) != 0) return nullptr;  // no entry after it in the chain
-      b = b->overflow;
-    } while (b != nullptr);
+    }
     return nullptr;
   }
 

@@ -1,14 +1,15 @@
-# mapscope_gtest(NAME SOURCES src... [LIBRARIES lib...] [LABELS label...] [SERIAL])
+# mapscope_gtest(NAME SOURCES src... [LIBRARIES lib...] LABEL label [SERIAL])
 #
-# One GoogleTest executable, warning-free, its tests discovered into CTest with the given labels
-# (unit, concurrency, e2e, static). SERIAL tests run alone (time bounds, process RSS). Sanitized
+# One GoogleTest executable, warning-free, its tests discovered into CTest with one label: unit or
+# concurrency (the ASan stage runs both, the TSan stage the second). One label only, because
+# gtest_discover_tests flattens a list-valued property into separate words. SERIAL tests run alone (time bounds, process RSS). Sanitized
 # builds see MAPSCOPE_SANITIZED=1 so that suites can shrink their sizes and stay within seconds.
 # Executables with the `concurrency` label are collected into the `concurrency_tests` target, which
 # the ThreadSanitizer stage builds instead of the whole tree.
 include(GoogleTest)
 
 function(mapscope_gtest name)
-  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "LABEL" "SOURCES;LIBRARIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -20,8 +21,8 @@ function(mapscope_gtest name)
   if(ARG_SERIAL)
     set(serial TRUE)
   endif()
-  gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" RUN_SERIAL ${serial} DISCOVERY_TIMEOUT 60)
-  if("concurrency" IN_LIST ARG_LABELS)
+  gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} RUN_SERIAL ${serial} DISCOVERY_TIMEOUT 60)
+  if(ARG_LABEL STREQUAL "concurrency")
     set_property(GLOBAL APPEND PROPERTY MAPSCOPE_CONCURRENCY_TARGETS ${name})
   endif()
 endfunction()

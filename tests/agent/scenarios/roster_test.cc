@@ -11,7 +11,6 @@
 namespace mapscope::scenarios::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using config::UntilKind;
 
 config::Scenario busy(const std::string& name, double rate = 2000) {
@@ -80,30 +79,6 @@ TEST(Roster, UnchangedScenarioKeepsRunningUntouched) {
   EXPECT_TRUE(eventually([&] { return progress->operations_total() > before; }));  // counters continue
   EXPECT_EQ(roster.names(), (std::vector<std::string>{"c", "a"}));
   EXPECT_EQ(environment.published_names(), (std::vector<std::string>{"c", "a"}));
-}
-
-TEST(Roster, StoppingIsPromptWhateverTheScenariosAreDoing) {
-  RecordingEnvironment environment;
-  ScenarioRoster roster(environment);
-  config::Scenario weak_flat_out = scenario("flat-out", {phase("spin", mix(1, 0, 1, 2), forever())});
-  weak_flat_out.map.hash = config::HashKind::Weak;
-  roster.apply({
-      busy("paced"),
-      scenario("sleepy", {phase("crawl", inserts(), forever(), 0.5)}),  // asleep for 2 s between operations
-      scenario("waiting", {phase("never", lookups(), until(UntilKind::EntriesAtLeast, 1000000), 100.0)}),
-      weak_flat_out,
-      scenario("looping", {phase("already-done", inserts(), until(UntilKind::EntriesAtMost, 5))}, 1),
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  const auto start = Clock::now();
-  roster.apply({});
-  const auto elapsed = Clock::now() - start;
-  EXPECT_LT(elapsed, std::chrono::milliseconds(100));
-  EXPECT_TRUE(roster.names().empty());
-  EXPECT_TRUE(environment.published_names().empty());
-  for (const char* name : {"paced", "sleepy", "waiting", "flat-out", "looping"}) {
-    EXPECT_FALSE(environment.attached(name));
-  }
 }
 
 TEST(Roster, FinishedScenarioStaysListedWithItsMapAttached) {

@@ -9,6 +9,7 @@
 
 #include "mapping_reader.hpp"
 #include "mapscope/config/config_error.hpp"
+#include "mapscope/config/yaml_document.hpp"
 #include "sections.hpp"
 #include "source.hpp"
 
@@ -19,20 +20,6 @@ namespace {
 using detail::Field;
 using detail::MappingReader;
 using detail::Source;
-
-// The single document of `yaml`; an empty text is an empty document.
-YAML::Node parse_document(std::string_view yaml, const Source& source) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& problem) {
-    source.fail(problem.mark, "YAML syntax error: " + problem.msg);
-  }
-  if (documents.size() > 1) {
-    source.fail(documents[1].Mark(), "a second YAML document; expected a single document");
-  }
-  return documents.empty() ? YAML::Node() : documents.front();
-}
 
 void check_scenario_count(const Config& config, const MappingReader& top) {
   if (config.scenarios.size() <= config.server.max_tracked_maps) {
@@ -85,7 +72,7 @@ std::string read_file(const std::string& path) {
 
 Config load_config_string(std::string_view yaml, std::string_view name) {
   const Source source{std::string(name)};
-  const YAML::Node document = parse_document(yaml, source);
+  const YAML::Node document = load_yaml_document(yaml, name);
   return read_config(Field{&source, document, "", YAML::Mark(), false});
 }
 

@@ -36,6 +36,9 @@ const BadConfig kBadConfigs[] = {
      "YAML syntax error: the referenced anchor is not defined"},
     {"TwoDocuments", "server: {}\n---\nlabels: {}\n", 3, 1,
      "a second YAML document; expected a single document"},
+    // yaml-cpp 0.7's LoadAll loops forever, allocating, on a ',' where a document starts (found by fuzzing).
+    {"StrayCommaAtStart", ",\n", 1, 1, "YAML syntax error: unexpected ','"},
+    {"StrayCommaBeforeAMapping", ", server: {}\nlabels: {}\n", 1, 1, "YAML syntax error: unexpected ','"},
 
     // Structure and unknown keys.
     {"TopLevelList", "- server\n", 1, 1,

@@ -11,9 +11,9 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <vector>
 
 #include <mapscope/config/config_error.hpp>
+#include <mapscope/config/yaml_document.hpp>
 
 namespace mapscope::exporter {
 namespace {
@@ -128,16 +128,7 @@ WebConfig read_document(const YAML::Node& document, const Location& where) {
 
 WebConfig load_web_config_string(std::string_view yaml, std::string_view name) {
   const Location where{std::string(name)};
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& problem) {
-    where.fail(problem.mark, "YAML syntax error: " + problem.msg);
-  }
-  if (documents.size() > 1) {
-    where.fail(documents[1].Mark(), "a second YAML document; expected a single document");
-  }
-  return read_document(documents.empty() ? YAML::Node() : documents.front(), where);
+  return read_document(config::load_yaml_document(yaml, name), where);
 }
 
 WebConfig load_web_config_file(const std::string& path) {

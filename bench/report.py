@@ -135,7 +135,7 @@ def fmt_ns(ns):
         return "–"
     if ns >= 1e6:
         return "{:.1f} ms".format(ns / 1e6)
-    if ns >= 1e4:
+    if ns >= 1e3:
         return "{:.1f} µs".format(ns / 1e3)
     if ns >= 100:
         return "{:.0f} ns".format(ns)
@@ -242,6 +242,29 @@ def stats_section(costs):
     n = next(iter(costs))[2]
     return table(["keys", "operation", "statistics in", "statistics out", "cost (≤ 3%)"], rows) + \
         "\n\nMedians of {} alternating runs of each build at {} entries.".format(reps, fmt_n(n))
+
+
+def optimisation_section(results):
+    """Before and after the hot-path work, from results/optimisation/{before,after}_*.json."""
+    samples = {}
+    for tag in ("before", "after"):
+        for path in glob.glob(os.path.join(results, "optimisation", tag + "_*.json")):
+            for point, ns in google_benchmark_times(path).items():
+                samples.setdefault((tag, point), []).append(ns)
+    points = sorted({p for (_, p) in samples}, key=lambda p: (p[2], OPS.index(p[0])))
+    rows = []
+    for point in points:
+        if ("before", point) not in samples or ("after", point) not in samples:
+            continue
+        before = statistics.median(samples[("before", point)])
+        after = statistics.median(samples[("after", point)])
+        rows.append([KEYS[point[2]], OP_TITLES[point[0]], fmt_ns(before), fmt_ns(after),
+                     "{:+.0f}%".format((after - before) / before * 100)])
+    if not rows:
+        return "_No before/after measurements._"
+    reps = len(next(iter(samples.values())))
+    return table(["keys", "operation", "before", "after", "change"], rows) + \
+        "\n\nmapcore alone at {}, medians of {} alternating runs of each build.".format(fmt_n(points[0][3]), reps)
 
 
 def collector_section(collector):
@@ -405,23 +428,26 @@ plot for [i=2:{columns}] "{data}" using i:xtic(1) title columnheader(i)
 
 
 def chart_spikes(results, key, path):
-    series = []
+    series, quiet = [], []
     for index, m in enumerate(MAPS):
         spikes = os.path.join(results, "spikes_{}_{}.csv".format(m, key))
-        if os.path.exists(spikes):
+        if os.path.exists(spikes) and sum(1 for _ in open(spikes)) <= 1:
+            quiet.append(m)  # no insert over the threshold: nothing to plot
+        elif os.path.exists(spikes):
             series.append('"{}" using ($1/1e6):($2/1e6) skip 1 with points pt 7 ps 0.4 lt {} title "{}"'.format(
                 spikes, index + 1, m))
     if not series:
         return False
     gnuplot(GNUPLOT_STYLE + """set output "{out}"
 set datafile separator ","
-set title "{title}: every insert slower than 50 µs while growing (repeatable part)"
+set title "{title}: every insert slower than 50 µs while growing (repeatable part){quiet}"
 set xlabel "insert number (millions)"
 set ylabel "ms (log scale)"
 set logscale y
 set key top left
 plot {series}
-""".format(out=path, title=KEYS[key], series=", ".join(series)))
+""".format(out=path, title=KEYS[key], series=", ".join(series),
+           quiet="; none: " + ", ".join(quiet) if quiet else ""))
     return True
 
 
@@ -490,7 +516,7 @@ def report(args):
               "targets": targets_section(times, latency, memory, costs, sizes),
               "memory": memory_section(memory), "latency": latency_section(latency),
               "stats": stats_section(costs), "collector": collector_section(collector),
-              "exporter": exporter_section(scrape)}
+              "exporter": exporter_section(scrape), "optimisation": optimisation_section(results)}
     throughput_parts, chart_links = [], []
     with tempfile.TemporaryDirectory() as scratch:
         for key in KEYS:

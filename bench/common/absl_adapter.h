@@ -15,7 +15,9 @@ class AbslAdapter {
   static constexpr const char* kName = "absl";
 
   explicit AbslAdapter(std::size_t hint) {
-    if (hint != 0) map_.reserve(hint);
+    if (hint != 0) {
+      map_.reserve(hint);
+    }
   }
 
   void insert(const K& key, std::int64_t value) { map_.insert_or_assign(key, value); }
@@ -26,14 +28,18 @@ class AbslAdapter {
   bool erase(const K& key) { return map_.erase(key) != 0; }
   template <class F>
   void for_each(F&& visit) const {
-    for (const auto& [key, value] : map_) visit(key, value);
+    for (const auto& [key, value] : map_) {
+      visit(key, value);
+    }
   }
   std::size_t size() const { return map_.size(); }
 
   // One control byte per slot plus the cloned group (16 bytes), then the slots themselves.
   std::uint64_t own_bytes() const {
     const std::size_t capacity = map_.capacity();
-    if (capacity == 0) return 0;
+    if (capacity == 0) {
+      return 0;
+    }
     const std::size_t control = (capacity + 1 + 15 + alignof(Slot) - 1) / alignof(Slot) * alignof(Slot);
     return control + capacity * sizeof(Slot);
   }

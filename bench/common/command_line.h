@@ -33,7 +33,9 @@ class CommandLine {
   // A positive count; exits with a message when the value is not one.
   std::size_t count(const std::string& name, std::size_t fallback) const {
     const auto it = values_.find(name);
-    if (it == values_.end()) return fallback;
+    if (it == values_.end()) {
+      return fallback;
+    }
     char* end = nullptr;
     const unsigned long long n = std::strtoull(it->second.c_str(), &end, 10);
     if (end == it->second.c_str() || *end != '\0' || n == 0) {

@@ -29,8 +29,12 @@ bool dispatch_map(std::string_view map, Run& run) {
 // False when the map or key name is unknown.
 template <class Run>
 bool dispatch(std::string_view map, std::string_view key, Run& run) {
-  if (key == "int64") return dispatch_map<std::int64_t>(map, run);
-  if (key == "string24") return dispatch_map<std::string>(map, run);
+  if (key == "int64") {
+    return dispatch_map<std::int64_t>(map, run);
+  }
+  if (key == "string24") {
+    return dispatch_map<std::string>(map, run);
+  }
   return false;
 }
 

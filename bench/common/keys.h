@@ -60,16 +60,24 @@ std::vector<K> make_keys(std::uint64_t stream, std::size_t n) {
   SplitMix64 rng(stream);
   std::vector<K> keys;
   keys.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) keys.push_back(make_key<K>(rng.next()));
+  for (std::size_t i = 0; i < n; ++i) {
+    keys.push_back(make_key<K>(rng.next()));
+  }
   return keys;
 }
 
 // The stride of the visiting order: about 0.618 n, the first value from there coprime to n.
 inline std::size_t visit_stride(std::size_t n) {
-  if (n <= 1) return 1;
+  if (n <= 1) {
+    return 1;
+  }
   std::size_t stride = static_cast<std::size_t>(static_cast<std::uint64_t>(n) * 618034 / 1000000);
-  if (stride == 0) stride = 1;
-  while (std::gcd(stride, n) != 1) ++stride;
+  if (stride == 0) {
+    stride = 1;
+  }
+  while (std::gcd(stride, n) != 1) {
+    ++stride;
+  }
   return stride;
 }
 
@@ -80,7 +88,9 @@ class VisitOrder {
   std::size_t next() {
     const std::size_t current = index_;
     index_ += stride_;
-    if (index_ >= n_) index_ -= n_;
+    if (index_ >= n_) {
+      index_ -= n_;
+    }
     return current;
   }
 

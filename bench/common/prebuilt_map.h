@@ -22,7 +22,9 @@ class PrebuiltMap {
     if (held.id_ != id) {
       held.map_.reset();
       auto map = std::make_shared<Adapter>(0);
-      for (std::size_t i = 0; i < keys.size(); ++i) map->insert(keys[i], static_cast<std::int64_t>(i));
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        map->insert(keys[i], static_cast<std::int64_t>(i));
+      }
       held.map_ = map;
       held.id_ = id;
     }

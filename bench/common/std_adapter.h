@@ -21,7 +21,9 @@ class StdAdapter {
   static constexpr const char* kName = "std";
 
   explicit StdAdapter(std::size_t hint) {
-    if (hint != 0) map_.reserve(hint);
+    if (hint != 0) {
+      map_.reserve(hint);
+    }
   }
 
   void insert(const K& key, std::int64_t value) { map_.insert_or_assign(key, value); }
@@ -32,7 +34,9 @@ class StdAdapter {
   bool erase(const K& key) { return map_.erase(key) != 0; }
   template <class F>
   void for_each(F&& visit) const {
-    for (const auto& [key, value] : map_) visit(key, value);
+    for (const auto& [key, value] : map_) {
+      visit(key, value);
+    }
   }
   std::size_t size() const { return map_.size(); }
 

@@ -42,8 +42,9 @@ std::uint32_t timer_overhead_ns() {
     const auto start = Clock::now();
     sample = elapsed_ns(start, Clock::now());
   }
-  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-  return samples[samples.size() / 2];
+  const auto middle = samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 2);
+  std::nth_element(samples.begin(), middle, samples.end());
+  return *middle;
 }
 
 std::uint32_t percentile(const std::vector<std::uint32_t>& sorted, double q) {
@@ -95,7 +96,9 @@ class LatencyRun {
   }
 
   void write_spikes(const std::vector<std::uint32_t>& samples) const {
-    if (options_.spikes_path.empty()) return;
+    if (options_.spikes_path.empty()) {
+      return;
+    }
     std::FILE* out = std::fopen(options_.spikes_path.c_str(), "w");
     if (out == nullptr) {
       std::perror(options_.spikes_path.c_str());
@@ -103,14 +106,18 @@ class LatencyRun {
     }
     std::fprintf(out, "index,ns\n");
     for (std::size_t i = 0; i < samples.size(); ++i) {
-      if (samples[i] >= options_.spike_ns) std::fprintf(out, "%zu,%u\n", i, samples[i]);
+      if (samples[i] >= options_.spike_ns) {
+        std::fprintf(out, "%zu,%u\n", i, samples[i]);
+      }
     }
     std::fclose(out);
   }
 
   void report(const std::vector<std::uint32_t>& samples, std::uint32_t overhead) const {
     std::vector<std::pair<std::uint32_t, std::size_t>> worst;
-    for (std::size_t i = 0; i < samples.size(); ++i) worst.emplace_back(samples[i], i);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      worst.emplace_back(samples[i], i);
+    }
     const std::size_t shown = std::min<std::size_t>(5, worst.size());
     std::partial_sort(worst.begin(), worst.begin() + static_cast<std::ptrdiff_t>(shown), worst.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -140,7 +147,9 @@ class LatencyRun {
 
 int main(int argc, char** argv) {
   mapbench::CommandLine args;
-  if (!args.parse(argc, argv)) return 2;
+  if (!args.parse(argc, argv)) {
+    return 2;
+  }
   Options options;
   options.n = args.count("n", 10000000);
   options.runs = args.count("runs", 2);

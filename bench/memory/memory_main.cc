@@ -23,7 +23,9 @@ namespace {
 
 std::uint64_t resident_bytes() {
   std::FILE* status = std::fopen("/proc/self/status", "r");
-  if (status == nullptr) return 0;
+  if (status == nullptr) {
+    return 0;
+  }
   char line[256];
   std::uint64_t kib = 0;
   while (std::fgets(line, sizeof line, status) != nullptr) {
@@ -52,8 +54,9 @@ class MemoryRun {
     const std::uint64_t heap_before = heap_in_use();
     Adapter map(0);
     mapbench::SplitMix64 rng(mapbench::kPresentStream);
-    for (std::size_t i = 0; i < n_; ++i)
+    for (std::size_t i = 0; i < n_; ++i) {
       map.insert(mapbench::make_key<K>(rng.next()), static_cast<std::int64_t>(i));
+    }
     const double heap = static_cast<double>(heap_in_use() - heap_before);
     const double rss = static_cast<double>(resident_bytes() - rss_before);
     const double n = static_cast<double>(map.size());
@@ -73,7 +76,9 @@ class MemoryRun {
 
 int main(int argc, char** argv) {
   mapbench::CommandLine args;
-  if (!args.parse(argc, argv)) return 2;
+  if (!args.parse(argc, argv)) {
+    return 2;
+  }
   const std::string map = args.text("map", "mapcore");
   const std::string key = args.text("key", "int64");
   MemoryRun run(args.count("n", 1000000), map, key);

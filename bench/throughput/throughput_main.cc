@@ -46,7 +46,9 @@ std::vector<std::string> split(std::string_view list) {
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
   for (const auto& entry : list) {
-    if (entry == item) return true;
+    if (entry == item) {
+      return true;
+    }
   }
   return false;
 }
@@ -84,12 +86,16 @@ bool parse_selection(int& argc, char** argv, Selection& selection) {
 
 template <class Adapter, class K>
 void register_map(const Selection& selection, std::string_view key_name, std::size_t n) {
-  if (!selection.maps.empty() && !contains(selection.maps, Adapter::kName)) return;
+  if (!selection.maps.empty() && !contains(selection.maps, Adapter::kName)) {
+    return;
+  }
   using W = mapbench::Workloads<Adapter, K>;
   const std::string suffix =
       std::string("/") + Adapter::kName + "/" + std::string(key_name) + "/" + std::to_string(n);
   const auto add = [&](const char* op, std::function<void(benchmark::State&)> body) {
-    if (!contains(selection.ops, op)) return;
+    if (!contains(selection.ops, op)) {
+      return;
+    }
     benchmark::RegisterBenchmark((op + suffix).c_str(), std::move(body))
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
@@ -105,7 +111,9 @@ void register_map(const Selection& selection, std::string_view key_name, std::si
 
 template <class K>
 void register_key(const Selection& selection, std::string_view key_name) {
-  if (!contains(selection.keys, key_name)) return;
+  if (!contains(selection.keys, key_name)) {
+    return;
+  }
   for (const std::size_t n : selection.sizes) {
     register_map<mapbench::MapcoreAdapter<K>, K>(selection, key_name, n);
 #if MAPCORE_STATS
@@ -119,11 +127,15 @@ void register_key(const Selection& selection, std::string_view key_name) {
 
 int main(int argc, char** argv) {
   Selection selection;
-  if (!parse_selection(argc, argv, selection)) return 2;
+  if (!parse_selection(argc, argv, selection)) {
+    return 2;
+  }
   register_key<std::int64_t>(selection, "int64");
   register_key<std::string>(selection, "string24");
   benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    return 2;
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -25,7 +25,9 @@ class Workloads {
     const auto& keys = KeyCache<K>::present(n);
     for (auto _ : state) {
       auto map = std::make_unique<Adapter>(hinted ? n : 0);
-      for (std::size_t i = 0; i < n; ++i) map->insert(keys[i], static_cast<std::int64_t>(i));
+      for (std::size_t i = 0; i < n; ++i) {
+        map->insert(keys[i], static_cast<std::int64_t>(i));
+      }
       benchmark::DoNotOptimize(map->size());
       state.PauseTiming();
       map.reset();
@@ -60,7 +62,9 @@ class Workloads {
       std::size_t j = 0;
       for (std::size_t i = 0; i < n; ++i) {
         found += map.find(absent[j]) != nullptr ? 1 : 0;
-        if (++j == absent.size()) j = 0;
+        if (++j == absent.size()) {
+          j = 0;
+        }
       }
     }
     benchmark::DoNotOptimize(found);
@@ -105,7 +109,9 @@ class Workloads {
         }
       }
     }
-    if (erased) map.insert(keys[pending], 0);
+    if (erased) {
+      map.insert(keys[pending], 0);
+    }
     benchmark::DoNotOptimize(sum);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
   }
@@ -116,10 +122,14 @@ class Workloads {
     for (auto _ : state) {
       state.PauseTiming();
       auto map = std::make_unique<Adapter>(0);
-      for (std::size_t i = 0; i < n; ++i) map->insert(keys[i], static_cast<std::int64_t>(i));
+      for (std::size_t i = 0; i < n; ++i) {
+        map->insert(keys[i], static_cast<std::int64_t>(i));
+      }
       VisitOrder order(n, 0);
       state.ResumeTiming();
-      for (std::size_t i = 0; i < n; ++i) map->erase(keys[order.next()]);
+      for (std::size_t i = 0; i < n; ++i) {
+        map->erase(keys[order.next()]);
+      }
       benchmark::DoNotOptimize(map->size());
       state.PauseTiming();
       map.reset();

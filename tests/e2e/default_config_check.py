@@ -187,11 +187,11 @@ def check_frozen(run):
     run.expect(run.now("mapcore_map_evacuated_buckets_total", map=go, trigger="collector") == 0,
                f"{go}: the collector touched a Go-policy map")
     run.expect(run.now("mapcore_map_entries", map=go) == 212993, f"{go}: not 212,993 entries")
-    run.expect(run.peak("mapcore_map_memory_bytes", map=active, region="oldbuckets") > 0,
-               f"{active}: no scrape saw its old buckets before the collector freed them")
     run.expect(run.now("mapcore_map_memory_bytes", map=active, region="oldbuckets") == 0,
                f"{active}: still holds old buckets")
     run.expect(run.now("mapcore_map_grow_in_progress", map=active) == 0, f"{active}: still growing")
+    # Its reads never evacuate: only the collector can have finished the grow its fill left (a 1 s scrape
+    # rarely catches the old array in between).
     run.expect(run.now("mapcore_map_evacuated_buckets_total", map=active, trigger="collector") > 0,
                f"{active}: the collector evacuated nothing")
     return old

@@ -1,7 +1,8 @@
 # tests/e2e/lib.sh: shell helpers shared by the end-to-end scripts and `./mapscope demo`.
 #
 # Source it from a bash script, then call e2e_setup NAME first. It owns:
-# - a temporary directory ($E2E_TMP) removed at exit (kept with MAPSCOPE_E2E_KEEP=1, or printed on failure);
+# - a temporary directory ($E2E_TMP) for logs and data, removed at exit (kept with MAPSCOPE_E2E_KEEP=1); on a
+#   failure the end of every process log is printed first;
 # - the processes started with e2e_start/e2e_start_server, stopped in reverse order at exit, whatever the exit
 #   (success, failure, `set -e`, Ctrl-C, SIGTERM): SIGTERM first, SIGKILL after a grace period;
 # - free loopback ports chosen at run time (each handed out once per script) and readiness waits on HTTP.
@@ -43,7 +44,9 @@ e2e_setup() {
 
 e2e_on_exit() {
   local status=$?
-  trap - EXIT INT TERM HUP
+  # A second Ctrl-C must not cut the cleanup short and leave servers running.
+  trap - EXIT
+  trap '' INT TERM HUP
   e2e_stop_all
   if ((status != 0)) && [[ -n $E2E_TMP ]]; then
     e2e_show_logs

@@ -109,6 +109,14 @@ TEST(PhaseKinds, UntilAlreadyTrueRunsNoOperation) {
   EXPECT_EQ(harness.map().size(), 0U);
 }
 
+TEST(PhaseKinds, TinyRateRunsTheFirstOperationAndWaitsOutTheRest) {
+  PhaseHarness harness;
+  // The second operation would be due in 10^12 seconds: past what the clock can hold, so "never".
+  ASSERT_EQ(harness.run(phase("glacial", inserts(), after(std::chrono::milliseconds(30)), 1e-12)),
+            PhaseRunner::Outcome::Completed);
+  EXPECT_EQ(harness.last_operations(), 1U);
+}
+
 TEST(PhaseKinds, UntilThatNeverHoldsBehavesAsForever) {
   PhaseHarness harness;
   std::thread stopper([&] {

@@ -58,4 +58,13 @@ if [[ -n $go_bin ]]; then
   expect_json_lines "$work/go-latency.json" 2
   expect_json_lines "$work/go-memory.json" 2
 fi
+if [[ -x $bin/exporter_scrape_bench ]]; then
+  "$bin/exporter_scrape_bench" --quick "$work/scrape.json" >/dev/null 2>&1
+  python3 - "$work/scrape.json" <<'PY'
+import json, sys
+points = json.load(open(sys.argv[1]))["points"]
+if [p["maps"] for p in points] != [1, 10] or any(p["p50_ns"] <= 0 or p["bytes"] <= 0 for p in points):
+    sys.exit(f"exporter_scrape_bench: unexpected points {points}")
+PY
+fi
 echo "every benchmark program ran"

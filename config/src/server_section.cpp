@@ -3,6 +3,7 @@
 #include <array>
 
 #include "mapping_reader.hpp"
+#include "mapscope/config/labels.hpp"
 #include "printable.hpp"
 #include "scalars.hpp"
 #include "sections.hpp"
@@ -57,6 +58,16 @@ std::string read_telemetry_path(const Field& field) {
   return path;
 }
 
+// Any path the file system takes, as long as it is UTF-8: YAML text is Unicode, and the writer could not
+// give other bytes back (to_yaml would write U+FFFD instead, so the round trip would change the path).
+std::string read_web_config_file(const Field& field) {
+  std::string path = read_string(field);
+  if (!is_valid_utf8(path)) {
+    field.fail("the path is not valid UTF-8; expected a UTF-8 path");
+  }
+  return path;
+}
+
 }  // namespace
 
 ServerConfig read_server(const Field& field) {
@@ -70,7 +81,7 @@ ServerConfig read_server(const Field& field) {
     server.telemetry_path = read_telemetry_path(*value);
   }
   if (auto value = section.find("web_config_file")) {
-    server.web_config_file = read_string(*value);
+    server.web_config_file = read_web_config_file(*value);
   }
   if (auto value = section.find("max_tracked_maps")) {
     server.max_tracked_maps = read_unsigned(*value, 1, kMaxTrackedMaps);

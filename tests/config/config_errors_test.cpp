@@ -39,6 +39,9 @@ const BadConfig kBadConfigs[] = {
     // yaml-cpp 0.7's LoadAll loops forever, allocating, on a ',' where a document starts (found by fuzzing).
     {"StrayCommaAtStart", ",\n", 1, 1, "YAML syntax error: unexpected ','"},
     {"StrayCommaBeforeAMapping", ", server: {}\nlabels: {}\n", 1, 1, "YAML syntax error: unexpected ','"},
+    // Found by fuzzing: to_yaml wrote the byte back as U+FFFD, so the round trip changed the path.
+    {"WebConfigFileNotUtf8", "server:\n  web_config_file: web\xd3.yml\n", 2, 20,
+     "server.web_config_file: the path is not valid UTF-8; expected a UTF-8 path"},
 
     // Structure and unknown keys.
     {"TopLevelList", "- server\n", 1, 1,

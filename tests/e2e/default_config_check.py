@@ -168,7 +168,10 @@ def check_growth(run):
 
 def check_samesize(run):
     m = "samesize-churn"
-    run.expect(run.now("mapcore_map_grows_total", map=m, kind="samesize") > 0, f"{m}: no same-size grow")
+    overflow = run.now("mapcore_map_overflow_buckets", map=m)
+    run.expect(run.now("mapcore_map_grows_total", map=m, kind="samesize") > 0,
+               f"{m}: no same-size grow (overflow buckets now {overflow:.0f}, highest "
+               f"{run.peak('mapcore_map_overflow_buckets', map=m):.0f}; Go starts one at 2^B = 1,024 for B=10)")
     run.expect(run.now("mapcore_map_grows_total", map=m, kind="double") == 0, f"{m}: doubled")
     run.expect(run.now("mapcore_map_buckets_log2", map=m) == 10, f"{m}: not at B=10")
     run.expect(run.peak("mapcore_map_overflow_buckets", map=m) > 0, f"{m}: never had overflow buckets")

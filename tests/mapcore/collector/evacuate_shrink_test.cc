@@ -272,7 +272,7 @@ TEST(Shrink, InterruptedByWritesStaysCorrect) {
 // and in the shrink's destinations, which receive several old chains each.
 struct ThreeBuckets {
   std::uint64_t operator()(std::int64_t key, std::uint64_t seed) const noexcept {
-    const std::uint64_t mixed = mix_word(static_cast<std::uint64_t>(key), seed);
+    const std::uint64_t mixed = Hash<std::int64_t>{}(key, seed);
     return (mixed & ~std::uint64_t{0xffff}) | (static_cast<std::uint64_t>(key) % 3);
   }
 };

@@ -101,6 +101,7 @@ class BadInput(unittest.TestCase):
             with self.subTest(name):
                 answer = any_status(raw_exchange(self.agent.port, data, timeout=15))
                 self.assertIn(answer, acceptable, "%s answered %s" % (name, answer))
+                print("  %-45s %s" % (name, answer if answer is not None else "closed"))
                 tried += 1
                 self.assert_serves()
         print("bad requests tried: %d, each followed by a correct authenticated scrape" % tried)
@@ -129,10 +130,11 @@ class BadInput(unittest.TestCase):
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the agent answered and closed without reading the rest
             answer = connection.recv(4096)
-        print("reload with a 64 MB body: %d bytes sent, answer %s"
-              % (sent, any_status(answer)))
+        grown = agent_rss(self.agent) - rss_before
+        print("reload with a 64 MB body: %d bytes sent, answer %s, RSS %+d KiB"
+              % (sent, any_status(answer), grown))
         self.assertIn(any_status(answer), {200, 413, None})
-        self.assertLess(agent_rss(self.agent) - rss_before, 16 << 10, "the body was buffered")
+        self.assertLess(grown, 16 << 10, "the body was buffered")
         self.assert_serves()
 
     def test_requests_are_served_while_clients_stall(self):

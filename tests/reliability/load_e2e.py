@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import threading
-import time
 import unittest
 import urllib.request
 

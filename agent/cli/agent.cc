@@ -2,7 +2,7 @@
 #include "agent.h"
 
 #include <mapscope/exporter/logger.h>
-#include <mapscope/config/loader.hpp>
+#include <mapscope/config/loader.h>
 #include <stdexcept>
 
 namespace mapscope::cli {

@@ -16,7 +16,7 @@
 #include <mapcore/collector.h>
 #include <mapscope/exporter/exporter.h>
 #include <mapscope/scenarios/scenario_set.h>
-#include <mapscope/config/schema.hpp>
+#include <mapscope/config/schema.h>
 
 #include "command_line.h"
 

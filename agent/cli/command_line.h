@@ -5,7 +5,7 @@
 #include <string>
 
 #include <mapscope/exporter/logger.h>
-#include <mapscope/config/schema.hpp>
+#include <mapscope/config/schema.h>
 
 namespace mapscope::cli {
 

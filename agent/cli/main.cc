@@ -4,8 +4,8 @@
 
 #include <mapscope/exporter/build_info.h>
 #include <mapscope/exporter/logger.h>
-#include <mapscope/config/config_error.hpp>
-#include <mapscope/config/loader.hpp>
+#include <mapscope/config/config_error.h>
+#include <mapscope/config/loader.h>
 
 #include "agent.h"
 #include "command_line.h"

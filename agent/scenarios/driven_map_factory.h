@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "driven_map.h"
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 
 namespace mapscope::scenarios {
 

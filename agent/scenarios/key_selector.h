@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "operation.h"
 #include "random_source.h"
 #include "sequential_window.h"

@@ -9,7 +9,7 @@
 #include <array>
 #include <cstdint>
 
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "operation.h"
 
 namespace mapscope::scenarios {

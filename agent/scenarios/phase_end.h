@@ -12,7 +12,7 @@
 #include <cstdint>
 
 #include "driven_map.h"
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 
 namespace mapscope::scenarios {
 

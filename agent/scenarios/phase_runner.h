@@ -12,7 +12,7 @@
 
 #include "driven_map.h"
 #include "key_selector.h"
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "operation_scheduler.h"
 #include "scenario_progress.h"
 #include "sequential_window.h"

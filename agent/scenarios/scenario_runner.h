@@ -13,7 +13,7 @@
 
 #include "driven_map.h"
 #include "map_attachment.h"
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "scenario_environment.h"
 #include "scenario_progress.h"
 #include "sequential_window.h"

@@ -13,7 +13,7 @@
 #include "key_string.h"
 #include "mapcore/options.h"
 #include "mapcore/shared_map.h"
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "scenario_hash.h"
 
 namespace mapscope::scenarios {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include <mapscope/config/config_error.hpp>
+#include <mapscope/config/config_error.h>
 
 #include "basic_auth.h"
 #include "http_client.h"

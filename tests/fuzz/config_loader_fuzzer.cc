@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include <mapscope/config/config_error.hpp>
-#include <mapscope/config/loader.hpp>
-#include <mapscope/config/writer.hpp>
+#include <mapscope/config/config_error.h>
+#include <mapscope/config/loader.h>
+#include <mapscope/config/writer.h>
 
 namespace {
 

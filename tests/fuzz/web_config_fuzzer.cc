@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include <mapscope/exporter/web_config.h>
-#include <mapscope/config/config_error.hpp>
+#include <mapscope/config/config_error.h>
 
 #include "basic_auth.h"
 

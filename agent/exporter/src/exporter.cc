@@ -3,7 +3,7 @@
 
 #include <prometheus/check_names.h>
 
-#include <mapscope/config/labels.hpp>
+#include <mapscope/config/labels.h>
 #include <stdexcept>
 
 #include "agent_source.h"

@@ -12,8 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include <mapscope/config/config_error.hpp>
-#include <mapscope/config/yaml_document.hpp>
+#include <mapscope/config/config_error.h>
+#include <mapscope/config/yaml_document.h>
 
 namespace mapscope::exporter {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "driven_map.h"
 #include "driven_map_factory.h"
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "phase_runner.h"
 #include "scenario_progress.h"
 #include "sequential_window.h"

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 #include "scenario_environment.h"
 #include "scenario_runner.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "mapscope/config/schema.hpp"
+#include "mapscope/config/schema.h"
 
 namespace mapcore {
 class Collector;

@@ -1,0 +1,395 @@
+// Malformed configurations: each is rejected with one line naming the exact line and column, what is
+// wrong and what was expected. Inline cases first, then files under data/.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "mapscope/config/config_error.h"
+#include "mapscope/config/loader.h"
+
+namespace mapscope::config {
+namespace {
+
+struct BadConfig {
+  const char* name;  // test name
+  const char* yaml;
+  std::size_t line;
+  std::size_t column;
+  const char* message;
+};
+
+// A scenario whose first phase is written by each case after this prefix (phase at line 4, column 9;
+// phase keys at column 9 from line 4, values of a key `k` at column 9 + len(k) + 2).
+#define PHASE_PREFIX "scenarios:\n  - name: a\n    phases:\n      - name: p\n"
+
+const BadConfig kBadConfigs[] = {
+    // YAML syntax.
+    {"UnclosedFlowSequence", "a: [1, 2\nb: 3\n", 2, 2, "YAML syntax error: end of sequence flow not found"},
+    {"MapValueInPlainScalar", "server: listen: 1\n", 1, 15, "YAML syntax error: illegal map value"},
+    {"BadIndentation", "server:\n  telemetry_path: /m\n   max_tracked_maps: 3\n", 3, 20,
+     "YAML syntax error: illegal map value"},
+    {"UnterminatedQuoteAtEnd", "labels:\n  team: \"core", 2, 14, "YAML syntax error: illegal EOF in scalar"},
+    {"UndefinedAlias", "labels:\n  team: *core\n", 2, 9,
+     "YAML syntax error: the referenced anchor is not defined"},
+    {"TwoDocuments", "server: {}\n---\nlabels: {}\n", 3, 1,
+     "a second YAML document; expected a single document"},
+    // yaml-cpp 0.7's LoadAll loops forever, allocating, on a ',' where a document starts (found by fuzzing).
+    {"StrayCommaAtStart", ",\n", 1, 1, "YAML syntax error: unexpected ','"},
+    {"StrayCommaBeforeAMapping", ", server: {}\nlabels: {}\n", 1, 1, "YAML syntax error: unexpected ','"},
+    // Found by fuzzing: to_yaml wrote the byte back as U+FFFD, so the round trip changed the path.
+    {"WebConfigFileNotUtf8", "server:\n  web_config_file: web\xd3.yml\n", 2, 20,
+     "server.web_config_file: the path is not valid UTF-8; expected a UTF-8 path"},
+
+    // Structure and unknown keys.
+    {"TopLevelList", "- server\n", 1, 1,
+     "expected a mapping with keys server, labels, collector, scenarios, got a list"},
+    {"TopLevelTypo", "server: {}\nscenario: []\n", 2, 1,
+     "unknown key \"scenario\" at top level; did you mean \"scenarios\"?"},
+    {"TopLevelUnknown", "metrics: {}\n", 1, 1,
+     "unknown key \"metrics\" at top level; expected one of server, labels, collector, scenarios"},
+    {"ServerTypo", "server:\n  listen_adress: 127.0.0.1:1\n", 2, 3,
+     "unknown key \"listen_adress\" in server; did you mean \"listen_address\"?"},
+    {"CollectorTransposition", "collector:\n  intreval: 1s\n", 2, 3,
+     "unknown key \"intreval\" in collector; did you mean \"interval\"?"},
+    {"PhaseUnknownKeyNoSuggestion",
+     PHASE_PREFIX "        mix: {insert: 1}\n        weight: 3\n        forever: true\n", 6, 9,
+     "unknown key \"weight\" in scenarios[0].phases[0]; expected one of name, mix, keys, rate, duration, "
+     "operations, forever, until"},
+    {"MixUnknownOperation", PHASE_PREFIX "        mix: {insert: 1, remove: 1}\n        forever: true\n", 5,
+     26,
+     "unknown key \"remove\" in scenarios[0].phases[0].mix; expected one of insert, update, delete, lookup"},
+    {"SectionIsAList", "collector: [enabled]\n", 1, 12,
+     "collector: expected a mapping with keys enabled, interval, budget, max_pause, trim_threshold, got a "
+     "list"},
+    {"ScenariosIsAMapping", "scenarios: {a: 1}\n", 1, 12,
+     "scenarios: expected a list of scenarios, got a mapping"},
+    {"NonScalarKey", "labels:\n  [a, b]: c\n", 2, 3, "expected a plain key in labels, got a list"},
+
+    // Duplicate keys.
+    {"DuplicateCollectorKey", "collector:\n  interval: 1s\n  budget: 1ms\n  interval: 2s\n", 4, 3,
+     "duplicate key \"interval\" in collector (first at line 2); expected each key once"},
+    {"DuplicateTopLevelKey", "server: {}\nlabels: {}\nserver: {}\n", 3, 1,
+     "duplicate key \"server\" at top level (first at line 1); expected each key once"},
+    {"DuplicateInFlowMapping", PHASE_PREFIX "        mix: {insert: 1, insert: 2}\n        forever: true\n", 5,
+     26, "duplicate key \"insert\" in scenarios[0].phases[0].mix (first at line 5); expected each key once"},
+    {"DuplicateLabel", "labels:\n  team: a\n  team: b\n", 3, 3,
+     "duplicate key \"team\" in labels (first at line 2); expected each key once"},
+
+    // Wrong types and out-of-range numbers.
+    {"BoolAsYes", "collector:\n  enabled: yes\n", 2, 12,
+     "collector.enabled: expected true or false, got \"yes\""},
+    {"QuotedInteger", "server:\n  max_tracked_maps: \"5\"\n", 2, 21,
+     "server.max_tracked_maps: expected an integer, got the quoted string \"5\""},
+    {"IntegerAsMapping", "server:\n  max_tracked_maps: {n: 5}\n", 2, 21,
+     "server.max_tracked_maps: expected an integer, got a mapping"},
+    {"TrackedMapsZero", "server:\n  max_tracked_maps: 0\n", 2, 21,
+     "server.max_tracked_maps: 0 is out of range; expected an integer from 1 to 1000000"},
+    {"TrackedMapsNegative", "server:\n  max_tracked_maps: -3\n", 2, 21,
+     "server.max_tracked_maps: -3 is out of range; expected an integer from 1 to 1000000"},
+    {"IntegerOverflow", "server:\n  max_tracked_maps: 99999999999999999999999\n", 2, 21,
+     "server.max_tracked_maps: 99999999999999999999999 is out of range; expected an integer from 1 to "
+     "1000000"},
+    {"EmptyValue", "collector:\n  interval:\n  budget: 1ms\n", 2, 3,
+     "collector.interval: expected a duration such as 100ms, got nothing"},
+    {"HintNotAnInteger",
+     PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    map: {hint: 1e6}\n", 7, 17,
+     "scenarios[0].map.hint: expected an integer, got \"1e6\""},
+    {"WeightTooLarge", PHASE_PREFIX "        mix: {lookup: 1000001}\n        forever: true\n", 5, 23,
+     "scenarios[0].phases[0].mix.lookup: 1000001 is out of range; expected an integer from 0 to 1000000"},
+    {"OperationsFraction", PHASE_PREFIX "        mix: {insert: 1}\n        operations: 1.5\n", 6, 21,
+     "scenarios[0].phases[0].operations: expected an integer, got \"1.5\""},
+    {"OperationsZero", PHASE_PREFIX "        mix: {insert: 1}\n        operations: 0\n", 6, 21,
+     "scenarios[0].phases[0].operations: 0 is out of range; expected an integer from 1 to 1000000000000000"},
+    {"RateZero", PHASE_PREFIX "        mix: {insert: 1}\n        rate: 0\n        forever: true\n", 6, 15,
+     "scenarios[0].phases[0].rate: 0 is out of range; expected a number above 0 and at most 1000000000"},
+    {"RateWord", PHASE_PREFIX "        mix: {insert: 1}\n        rate: fast\n        forever: true\n", 6, 15,
+     "scenarios[0].phases[0].rate: expected operations per second or unlimited, got \"fast\""},
+    {"ValueSizeTooLarge",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        forever: true\n    map:\n      value: {type: bytes, size: 2MiB}\n",
+     8, 34, "scenarios[0].map.value.size: 2MiB is out of range; expected a size from 1 to 1MiB"},
+    {"KeyLengthTooLarge",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        forever: true\n    map:\n      key: {type: string, length: 5000}\n",
+     8, 35, "scenarios[0].map.key.length: 5000 is out of range; expected an integer from 1 to 4096"},
+    {"RepeatZero", PHASE_PREFIX "        mix: {insert: 1}\n        operations: 5\n    repeat: 0\n", 7, 13,
+     "scenarios[0].repeat: 0 is out of range; expected an integer from 1 to 1000000000"},
+    {"RepeatWord", PHASE_PREFIX "        mix: {insert: 1}\n        operations: 5\n    repeat: always\n", 7,
+     13, "scenarios[0].repeat: expected a count from 1 to 1000000000 or forever, got \"always\""},
+
+    // Durations and sizes.
+    {"DurationWithoutUnit", "collector:\n  interval: 100\n", 2, 13,
+     "collector.interval: invalid duration \"100\": missing unit; expected integers with units y, w, d, h, "
+     "m, s, "
+     "ms, us, ns in that order, e.g. 250us, 100ms, 1m30s"},
+    {"DurationUnitsOutOfOrder", "collector:\n  interval: 1s5m\n", 2, 13,
+     "collector.interval: invalid duration \"1s5m\": units out of order or repeated; expected integers with "
+     "units y, w, d, h, m, s, ms, us, ns in that order, e.g. 250us, 100ms, 1m30s"},
+    {"DurationFraction", PHASE_PREFIX "        mix: {insert: 1}\n        duration: 1.5s\n", 6, 19,
+     "scenarios[0].phases[0].duration: invalid duration \"1.5s\": unknown unit \".\"; expected integers with "
+     "units y, w, d, h, m, s, ms, us, ns in that order, e.g. 250us, 100ms, 1m30s"},
+    {"DurationOutOfRange", "collector:\n  interval: 2h\n", 2, 13,
+     "collector.interval: 2h is out of range; expected a duration from 1ms to 1h"},
+    {"SizeDecimalUnit", "collector:\n  trim_threshold: 1MB\n", 2, 19,
+     "collector.trim_threshold: invalid size \"1MB\": decimal unit \"MB\" (sizes use powers of 1024); "
+     "expected "
+     "bytes as an integer, optionally with one IEC unit B, KiB, MiB, GiB, TiB, PiB, EiB, e.g. 64MiB"},
+    {"BudgetAboveInterval", "collector:\n  interval: 10ms\n  budget: 20ms\n", 3, 11,
+     "collector: budget (20ms) exceeds interval (10ms); expected budget <= interval"},
+    {"IntervalBelowDefaultBudget", "collector:\n  interval: 500us\n", 2, 13,
+     "collector.interval: 500us is out of range; expected a duration from 1ms to 1h"},
+    {"MaxPauseAboveBudget", "collector:\n  max_pause: 2ms\n", 2, 14,
+     "collector: max_pause (2ms) exceeds budget (1ms); expected max_pause <= budget"},
+
+    // Enumerations.
+    {"UnknownHash", PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    map: {hash: weakk}\n",
+     7, 17,
+     "scenarios[0].map.hash: unknown value \"weakk\"; expected one of default, weak (did you mean "
+     "\"weak\"?)"},
+    {"UnknownProfile",
+     PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    map: {profile: go1.19}\n", 7, 20,
+     "scenarios[0].map.profile: unknown value \"go1.19\"; expected one of go1.22, go1.21"},
+    {"CapitalisedMaintenance",
+     PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    map: {maintenance: Active}\n", 7, 24,
+     "scenarios[0].map.maintenance: unknown value \"Active\"; expected one of go, active (did you mean "
+     "\"active\"?)"},
+    {"UnknownKeyType",
+     PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    map: {key: uint64}\n", 7, 16,
+     "scenarios[0].map.key: unknown value \"uint64\"; expected one of int64, string (did you mean "
+     "\"int64\"?)"},
+    {"UnknownPattern",
+     PHASE_PREFIX "        mix: {insert: 1}\n        keys: {pattern: random}\n        forever: true\n", 6, 25,
+     "scenarios[0].phases[0].keys.pattern: unknown value \"random\"; expected one of sequential, uniform, "
+     "zipfian"},
+
+    // Labels and names.
+    {"ReservedLabel", "labels:\n  job: api\n", 2, 3,
+     "labels: label name \"job\" is reserved (the exporter sets it); expected another name"},
+    {"ReservedMapLabel", "labels:\n  team: a\n  map: b\n", 3, 3,
+     "labels: label name \"map\" is reserved (the exporter sets it); expected another name"},
+    {"LabelNameSyntax", "labels:\n  team-name: a\n", 2, 3,
+     "labels: invalid label name \"team-name\"; expected [a-zA-Z_][a-zA-Z0-9_]*"},
+    {"LabelNameDoubleUnderscore", "labels:\n  __meta: a\n", 2, 3,
+     "labels: label name \"__meta\" starts with \"__\", which Prometheus reserves; expected another name"},
+    {"EmptyLabelValue", "labels:\n  team: \"\"\n", 2, 9,
+     "labels.team: empty label value (Prometheus drops empty labels); expected some text"},
+    {"ControlCharactersAreEscaped", "labels:\n  \"bad\\nname\": x\n", 2, 3,
+     "labels: invalid label name \"bad\\nname\"; expected [a-zA-Z_][a-zA-Z0-9_]*"},
+    {"LongTextIsShortened",
+     "server:\n  listen_address: "
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+     2, 19,
+     "server.listen_address: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" has no "
+     "port; expected "
+     "HOST:PORT such as 127.0.0.1:8931 (port 0 picks a free one)"},
+    {"LabelValueList", "labels:\n  team: [a]\n", 2, 9, "labels.team: expected a string, got a list"},
+    {"EmptyScenarioName", "scenarios:\n  - name: \"\"\n    phases: []\n", 2, 11,
+     "scenarios[0].name: empty label value (Prometheus drops empty labels); expected some text"},
+    {"DuplicateScenarioName",
+     "scenarios:\n  - {name: a, phases: [{name: p, mix: {insert: 1}, forever: true}]}\n"
+     "  - {name: b, phases: [{name: p, mix: {insert: 1}, forever: true}]}\n"
+     "  - {name: a, phases: [{name: p, mix: {insert: 1}, forever: true}]}\n",
+     4, 12, "scenarios[2]: duplicate scenario name \"a\" (first at line 2); expected unique names"},
+    {"DuplicatePhaseName",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        operations: 5\n      - name: p\n        mix: {lookup: 1}\n"
+     "        forever: true\n",
+     7, 15,
+     "scenarios[0].phases[1]: duplicate phase name \"p\" (first at line 4); expected unique names in a "
+     "scenario"},
+
+    // Server values.
+    {"ListenAddressWithoutPort", "server:\n  listen_address: localhost\n", 2, 19,
+     "server.listen_address: \"localhost\" has no port; expected HOST:PORT such as 127.0.0.1:8931 (port 0 "
+     "picks a "
+     "free one)"},
+    {"ListenAddressIpv6", "server:\n  listen_address: \"[::1]:8931\"\n", 2, 19,
+     "server.listen_address: IPv6 addresses are not supported by the HTTP server; expected HOST:PORT such as "
+     "127.0.0.1:8931 (port 0 picks a free one)"},
+    {"TelemetryPathShadowsHealth", "server:\n  telemetry_path: /healthz\n", 2, 19,
+     "server.telemetry_path: \"/healthz\" is served by the exporter itself; expected another path such as "
+     "/metrics"},
+    {"TooManyScenarios",
+     "server:\n  max_tracked_maps: 1\nscenarios:\n  - {name: a, phases: [{name: p, mix: {insert: 1}, "
+     "forever: true}]}\n"
+     "  - {name: b, phases: [{name: p, mix: {insert: 1}, forever: true}]}\n",
+     3, 1, "scenarios: 2 scenarios exceed server.max_tracked_maps (1); expected at most that many"},
+
+    // Missing fields, empty phase lists, weights, ends.
+    {"MissingPhases", "scenarios:\n  - name: a\n    map: {hint: 10}\n", 2, 5,
+     "scenarios[0]: missing required key \"phases\""},
+    {"MissingScenarioName", "scenarios:\n  - phases: []\n", 2, 5,
+     "scenarios[0]: missing required key \"name\""},
+    {"MissingMix", PHASE_PREFIX "        forever: true\n", 4, 9,
+     "scenarios[0].phases[0]: missing required key \"mix\""},
+    {"MissingRangeEnd",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        keys: {pattern: uniform, from: 5}\n        forever: true\n",
+     6, 15, "scenarios[0].phases[0].keys: missing required key \"to\""},
+    {"StringKeyWithoutLength",
+     PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    map:\n      key: string\n", 8, 12,
+     "scenarios[0].map.key: string keys need a length; expected {type: string, length: BYTES}"},
+    {"LengthOnInt64Key",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        forever: true\n    map:\n      key: {type: int64, length: 8}\n",
+     8, 26, "scenarios[0].map.key: length applies only to string keys; expected no length"},
+    {"EmptyPhaseList", "scenarios:\n  - name: a\n    phases: []\n", 3, 13,
+     "scenarios[0].phases: empty list; expected at least one phase"},
+    {"NullPhaseList", "scenarios:\n  - name: a\n    phases:\n", 3, 5,
+     "scenarios[0].phases: empty list; expected at least one phase"},
+    {"WeightsSumToZero", PHASE_PREFIX "        mix: {insert: 0, lookup: 0}\n        forever: true\n", 5, 14,
+     "scenarios[0].phases[0].mix: weights sum to 0; expected at least one of insert, update, delete, lookup "
+     "above 0"},
+    {"EmptyMix", PHASE_PREFIX "        mix: {}\n        forever: true\n", 5, 14,
+     "scenarios[0].phases[0].mix: weights sum to 0; expected at least one of insert, update, delete, lookup "
+     "above 0"},
+    {"NoEnd", PHASE_PREFIX "        mix: {insert: 1}\n", 4, 9,
+     "scenarios[0].phases[0]: no end; expected exactly one of duration, operations, forever, until"},
+    {"TwoEnds", PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n        duration: 5s\n", 7, 9,
+     "scenarios[0].phases[0]: more than one end (\"forever\" and \"duration\"); expected exactly one of "
+     "duration, "
+     "operations, forever, until"},
+    {"ForeverFalse", PHASE_PREFIX "        mix: {insert: 1}\n        forever: false\n", 6, 18,
+     "scenarios[0].phases[0].forever: false does not end a phase; expected true, or another end"},
+    {"UntilEmpty", PHASE_PREFIX "        mix: {insert: 1}\n        until: {}\n", 6, 16,
+     "scenarios[0].phases[0].until: no condition; expected one of growing, entries_at_least, "
+     "entries_at_most"},
+    {"UntilTwoConditions",
+     PHASE_PREFIX "        mix: {insert: 1}\n        until: {growing: true, entries_at_least: 5}\n", 6, 32,
+     "scenarios[0].phases[0].until: more than one condition; expected exactly one of growing, "
+     "entries_at_least, "
+     "entries_at_most"},
+    {"UntilScalar", PHASE_PREFIX "        mix: {insert: 1}\n        until: growing\n", 6, 16,
+     "scenarios[0].phases[0].until: expected a mapping with keys growing, entries_at_least, entries_at_most, "
+     "got "
+     "\"growing\""},
+    {"UntilTypo", PHASE_PREFIX "        mix: {insert: 1}\n        until: {entries_atleast: 5}\n", 6, 17,
+     "unknown key \"entries_atleast\" in scenarios[0].phases[0].until; did you mean \"entries_at_least\"?"},
+    {"ForeverNotLast",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        forever: true\n      - name: q\n        mix: {lookup: 1}\n"
+     "        forever: true\n",
+     7, 9,
+     "scenarios[0].phases[1]: unreachable: phase \"p\" before it runs forever; expected forever only in the "
+     "last "
+     "phase"},
+    {"RepeatWithForeverPhase",
+     PHASE_PREFIX "        mix: {insert: 1}\n        forever: true\n    repeat: forever\n", 7, 13,
+     "scenarios[0].repeat: the last phase runs forever, so the phases never repeat; expected no repeat or a "
+     "last "
+     "phase that ends"},
+    {"RangeEndNotAboveStart",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        keys: {pattern: uniform, from: 10, to: 10}\n        forever: true\n",
+     6, 48,
+     "scenarios[0].phases[0].keys.to: 10 is not above from (10); expected the end of the range [from, to)"},
+    {"RangeOnSequentialKeys",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        keys: {pattern: sequential, from: 5}\n        forever: true\n",
+     6, 37,
+     "scenarios[0].phases[0].keys: \"from\" does not apply to sequential keys; expected it only with pattern "
+     "uniform or zipfian"},
+    {"SkewOnUniformKeys",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        keys: {pattern: uniform, to: 9, skew: 0.5}\n        forever: true\n",
+     6, 41,
+     "scenarios[0].phases[0].keys: \"skew\" does not apply to uniform keys; expected it only with pattern "
+     "zipfian"},
+    {"SkewOutOfRange",
+     PHASE_PREFIX
+     "        mix: {insert: 1}\n        keys: {pattern: zipfian, to: 9, skew: 1.5}\n        forever: true\n",
+     6, 47,
+     "scenarios[0].phases[0].keys.skew: 1.5 is out of range; expected a number above 0 and at most 0.9999"},
+};
+
+#undef PHASE_PREFIX
+
+class MalformedConfig : public testing::TestWithParam<BadConfig> {};
+
+TEST_P(MalformedConfig, IsRejectedWithItsExactLocation) {
+  const BadConfig& bad = GetParam();
+  try {
+    load_config_string(bad.yaml, "case.yaml");
+    FAIL() << "accepted:\n" << bad.yaml;
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.file(), "case.yaml");
+    EXPECT_EQ(error.line(), bad.line) << error.what();
+    EXPECT_EQ(error.column(), bad.column) << error.what();
+    EXPECT_EQ(error.message(), bad.message);
+    const std::string expected_what =
+        "case.yaml:" + std::to_string(bad.line) + ":" + std::to_string(bad.column) + ": " + bad.message;
+    EXPECT_EQ(std::string(error.what()), expected_what);
+    EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << "not one line";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, MalformedConfig, testing::ValuesIn(kBadConfigs),
+                         [](const testing::TestParamInfo<BadConfig>& param) {
+                           return std::string(param.param.name);
+                         });
+
+TEST(MalformedConfigTable, HasAtLeastThirtyCases) {
+  EXPECT_GE(std::size(kBadConfigs), 30U);
+}
+
+// Files under data/: raw bytes an inline literal cannot show well, and file-level failures.
+struct BadFile {
+  const char* file;
+  std::size_t line;
+  std::size_t column;
+  const char* message;
+};
+
+const BadFile kBadFiles[] = {
+    {"invalid-utf8-label.yaml", 4, 9, "labels.team: label value is not valid UTF-8; expected UTF-8 text"},
+    {"invalid-utf8-scenario-name.yaml", 3, 11,
+     "scenarios[0].name: label value is not valid UTF-8; expected UTF-8 text"},
+    {"tab-indentation.yaml", 3, 1, "YAML syntax error: illegal tab when looking for indentation"},
+    {"deep-typo.yaml", 12, 7,
+     "unknown key \"maintenence\" in scenarios[1].map; did you mean \"maintenance\"?"},
+    {"missing.yaml", 1, 1, "cannot open: No such file or directory"},
+    {"", 1, 1, "is a directory; expected a configuration file"},
+};
+
+TEST(MalformedConfigFile, IsRejectedWithThePathAndLocation) {
+  for (const BadFile& bad : kBadFiles) {
+    const std::string path = std::string(MAPSCOPE_CONFIG_TEST_DATA_DIR) + "/" + bad.file;
+    try {
+      load_config_file(path);
+      ADD_FAILURE() << "accepted " << path;
+    } catch (const ConfigError& error) {
+      EXPECT_EQ(std::string(error.what()), path + ":" + std::to_string(bad.line) + ":" +
+                                               std::to_string(bad.column) + ": " + bad.message);
+    }
+  }
+}
+
+// Every truncation of a shipped example either loads or fails with a one-line error located inside the
+// text: the loader never crashes or reports a location that does not exist.
+TEST(TruncatedConfig, EveryPrefixLoadsOrFailsInsideTheText) {
+  std::ifstream file(std::string(MAPSCOPE_CONFIG_EXAMPLES_DIR) + "/tiny.yaml", std::ios::binary);
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  const std::string text = buffer.str();
+  ASSERT_GT(text.size(), 500U);
+  std::size_t failures = 0;
+  for (std::size_t length = 0; length <= text.size(); ++length) {
+    const std::string prefix = text.substr(0, length);
+    const auto lines = static_cast<std::size_t>(std::count(prefix.begin(), prefix.end(), '\n')) + 1;
+    try {
+      load_config_string(prefix, "prefix.yaml");
+    } catch (const ConfigError& error) {
+      ++failures;
+      EXPECT_GE(error.line(), 1U);
+      EXPECT_LE(error.line(), lines) << error.what();
+      EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos);
+    }
+  }
+  EXPECT_GT(failures, 0U);  // cut mid-scenario, a phase lacks its end or a name is missing
+}
+
+}  // namespace
+}  // namespace mapscope::config

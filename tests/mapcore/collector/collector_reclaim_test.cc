@@ -31,20 +31,6 @@ std::uint64_t table_bytes(const MapStats& s) {
   return s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes;
 }
 
-// Waits until done() or the timeout; returns done().
-template <class F>
-bool wait_until(F done, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done() && Clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
-  return done();
-}
-
-void expect_contents(IntMap& map, const Reference& reference) {
-  map.with_lock([&](const auto& m) { expect_same_contents(m, reference); });
-}
-
 // 1,000,000 entries drained to 1,000: the collector shrinks the map, its bucket memory falls by
 // 90% within 2 seconds, and trimming gives the memory back to the OS.
 TEST(CollectorReclaim, DrainedMapShrinksAndGivesMemoryBack) {

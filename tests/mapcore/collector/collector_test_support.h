@@ -1,9 +1,11 @@
 // Shared pieces of the collector suites: test sizes, the process RSS, key generation and a
-// differential check of a map against a std::unordered_map reference.
+// differential check of a map against a std::unordered_map reference, waiting for a condition.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <thread>
 #include <unordered_map>
 
 #include <gtest/gtest.h>
@@ -72,6 +74,22 @@ void expect_same_contents(const MapT& map, const std::unordered_map<K, V>& refer
     }
   }
   EXPECT_EQ(missing, 0u);
+}
+
+// The same check on a SharedMap, under its lock.
+template <class SharedMapT, class K, class V>
+void expect_contents(SharedMapT& map, const std::unordered_map<K, V>& reference) {
+  map.with_lock([&](const auto& m) { expect_same_contents(m, reference); });
+}
+
+// Waits until done() or the timeout; returns done().
+template <class F>
+bool wait_until(F done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
 }
 
 }  // namespace mapcore::testing

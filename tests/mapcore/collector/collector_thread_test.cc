@@ -32,20 +32,6 @@ Options active() {
   return options;
 }
 
-// Waits until done() or the timeout; returns done().
-template <class F>
-bool wait_until(F done, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done() && Clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
-  return done();
-}
-
-void expect_contents(IntMap& map, const Reference& reference) {
-  map.with_lock([&](const auto& m) { expect_same_contents(m, reference); });
-}
-
 // The doubling B = 10 -> 11 starts at insert 6657; from then on the maps are only read. Go keeps
 // the old array forever; Active gets it evacuated within 10 cycles.
 TEST(CollectorThread, FrozenMidGrowIsFinishedOnlyWhenActive) {

@@ -13,32 +13,16 @@
 #include <functional>
 #include <unordered_map>
 
+#include "standard_map_adapter.h"
+
 namespace mapbench {
 
 template <class K>
-class StdAdapter {
+class StdAdapter : public StandardMapAdapter<std::unordered_map<K, std::int64_t>> {
  public:
   static constexpr const char* kName = "std";
 
-  explicit StdAdapter(std::size_t hint) {
-    if (hint != 0) {
-      map_.reserve(hint);
-    }
-  }
-
-  void insert(const K& key, std::int64_t value) { map_.insert_or_assign(key, value); }
-  const std::int64_t* find(const K& key) const {
-    const auto it = map_.find(key);
-    return it == map_.end() ? nullptr : &it->second;
-  }
-  bool erase(const K& key) { return map_.erase(key) != 0; }
-  template <class F>
-  void for_each(F&& visit) const {
-    for (const auto& [key, value] : map_) {
-      visit(key, value);
-    }
-  }
-  std::size_t size() const { return map_.size(); }
+  using StandardMapAdapter<std::unordered_map<K, std::int64_t>>::StandardMapAdapter;
 
   // The bucket array plus one node per entry: next pointer, the pair and (for keys whose hash is
   // not trivially cheap, such as std::string) the cached hash, in glibc malloc chunks (8 bytes of
@@ -48,11 +32,8 @@ class StdAdapter {
     constexpr std::size_t kNode =
         sizeof(void*) + sizeof(std::pair<const K, std::int64_t>) + (kCachesHash ? sizeof(std::size_t) : 0);
     constexpr std::size_t kChunk = std::max<std::size_t>(32, (kNode + 8 + 15) / 16 * 16);
-    return map_.bucket_count() * sizeof(void*) + map_.size() * kChunk;
+    return this->map_.bucket_count() * sizeof(void*) + this->map_.size() * kChunk;
   }
-
- private:
-  std::unordered_map<K, std::int64_t> map_;
 };
 
 }  // namespace mapbench

@@ -92,6 +92,7 @@
 #include <utility>
 
 #include "mapcore/allocator.h"
+#include "mapcore/go_layout.h"
 #include "mapcore/hash.h"
 #include "mapcore/internal/bucket.h"
 #include "mapcore/internal/size_classes.h"
@@ -380,7 +381,7 @@ class Map {
     std::size_t chain_length = 1;
   };
 
-  static constexpr std::uint64_t kLoadFactorDen = 2;
+  static constexpr std::uint64_t kLoadFactorDen = go::kLoadFactorDen;
   static constexpr std::uint8_t kMaxLog2Buckets = 56;
   static constexpr std::size_t kEvacuationScanLimit = 1024;
 
@@ -388,12 +389,12 @@ class Map {
     return std::size_t{1} << log2;
   }
   static std::size_t overflow_block_bytes() {
-    static const std::size_t bytes = internal::go_rounded_size(sizeof(Bucket));  // looked up once
+    static const std::size_t bytes = go::overflow_bucket_bytes(sizeof(Bucket));  // looked up once
     return bytes;
   }
 
   std::uint64_t load_factor_num() const {
-    return options_.profile == Profile::Go121 ? 12 : 13;
+    return go::load_factor_num(options_.profile);
   }
 
   // Go's overLoadFactor: more than one bucket's worth and more than 6.5 (or 6.0) per bucket.
@@ -452,16 +453,11 @@ class Map {
   // Go's makeBucketArray: 2^log2 buckets, plus 2^(log2-4) preallocated overflow buckets from
   // log2 = 4, the whole rounded up to a size class and the slack used for more overflow buckets.
   Array allocate_array(std::uint8_t log2) {
+    const go::BucketArrayLayout layout = go::bucket_array_layout(log2, sizeof(Bucket));
     Array array;
     array.log2 = log2;
-    array.allocated = bucket_count(log2);
-    if (log2 >= 4) {
-      array.allocated += bucket_count(log2 - 4);
-      array.bytes = internal::go_rounded_size(array.allocated * sizeof(Bucket));
-      array.allocated = array.bytes / sizeof(Bucket);
-    } else {
-      array.bytes = internal::go_rounded_size(array.allocated * sizeof(Bucket));
-    }
+    array.allocated = layout.buckets;
+    array.bytes = layout.bytes;
     array.buckets = static_cast<Bucket*>(alloc_.allocate_zeroed(array.bytes));
     return array;
   }

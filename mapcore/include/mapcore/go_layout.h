@@ -1,0 +1,61 @@
+// Go's classic map layout as numbers: the facts mapcore::Map is built from, and the ones a reader
+// of a live Go program's map needs to account for its memory the same way. One source for each.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "mapcore/internal/size_classes.h"
+#include "mapcore/options.h"
+
+namespace mapcore::go {
+
+// Slots per bucket (bucketCnt).
+inline constexpr std::size_t kBucketSlots = 8;
+
+// Keys and values larger than this are stored out of line: the slot holds a pointer
+// (maxKeySize, maxElemSize).
+inline constexpr std::size_t kMaxInlineBytes = 128;
+
+// The load factor is kLoadFactorNum / kLoadFactorDen entries per bucket (loadFactorNum,
+// loadFactorDen): 13/2 = 6.5, and 12/2 = 6.0 under go1.21's integer-division slip.
+inline constexpr std::uint64_t kLoadFactorDen = 2;
+constexpr std::uint64_t load_factor_num(Profile profile) {
+  return profile == Profile::Go121 ? 12 : 13;
+}
+constexpr double load_factor(Profile profile) {
+  return static_cast<double>(load_factor_num(profile)) / static_cast<double>(kLoadFactorDen);
+}
+
+// The size Go's allocator hands out for a request of `bytes` (size classes, then 8 KiB pages).
+inline std::size_t rounded_size(std::size_t bytes) noexcept {
+  return internal::go_rounded_size(bytes);
+}
+
+// One bucket array as makeBucketArray allocates it.
+struct BucketArrayLayout {
+  std::size_t buckets = 0;    // buckets in the allocation: 2^B plus the preallocated overflow ones
+  std::size_t bytes = 0;      // the allocation's size, rounded as Go's allocator rounds it
+};
+
+// makeBucketArray: 2^log2 buckets; from log2 = 4 on, 2^(log2-4) more as preallocated overflow
+// buckets, the whole rounded up to a size class and the slack used for yet more overflow buckets.
+inline BucketArrayLayout bucket_array_layout(std::uint8_t log2, std::size_t bucket_bytes) noexcept {
+  BucketArrayLayout layout;
+  layout.buckets = std::size_t{1} << log2;
+  if (log2 >= 4) {
+    layout.buckets += std::size_t{1} << (log2 - 4);
+    layout.bytes = rounded_size(layout.buckets * bucket_bytes);
+    layout.buckets = layout.bytes / bucket_bytes;
+  } else {
+    layout.bytes = rounded_size(layout.buckets * bucket_bytes);
+  }
+  return layout;
+}
+
+// An overflow bucket allocated on its own takes one allocation of this many bytes.
+inline std::size_t overflow_bucket_bytes(std::size_t bucket_bytes) noexcept {
+  return rounded_size(bucket_bytes);
+}
+
+}  // namespace mapcore::go

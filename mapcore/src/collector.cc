@@ -11,6 +11,9 @@
 #include <atomic>
 #include <optional>
 
+#include "mapcore/go_layout.h"
+#include "mapcore/internal/shrink_rule.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -45,10 +48,12 @@ std::uint64_t grow_serial(const MapStats& s) {
   return s.grows_double_total + s.grows_same_size_total + s.shrinks_total;
 }
 
-// A cheap pre-filter on lock-free stats (loosest load factor, 6.5): Map::sparse() decides under
-// the lock, so a map that is not sparse costs one short hold at most.
+// A cheap pre-filter on lock-free stats: Map::sparse() decides under the lock, so a map that is
+// not sparse costs one short hold at most. The stats do not say the map's profile, so the mark is
+// taken at Go122's load factor, the larger one: every map Map::sparse() accepts passes.
 bool may_be_sparse(const MapStats& s) {
-  return !s.growing && s.log2_buckets > 0 && s.entries * 16 < 13 * s.buckets;
+  static_assert(go::load_factor_num(Profile::Go122) >= go::load_factor_num(Profile::Go121));
+  return !s.growing && s.log2_buckets > 0 && internal::below_low_water(s.entries, s.buckets, Profile::Go122);
 }
 
 }  // namespace

@@ -288,6 +288,9 @@ class Map {
   // The same; when the grow finishes, its old array goes to `retired` instead of being freed.
   std::size_t evacuate(std::size_t max_buckets, Retired& retired) {
     internal::WriteScope scope(writing_);
+    if (growing() && max_buckets != 0 && !grow_.maintained) {
+      mark_maintained(arrays_.table_bytes());
+    }
     retire_to_ = &retired;
     std::size_t done = 0;
     while (growing() && done < max_buckets) {
@@ -311,7 +314,9 @@ class Map {
     if (growing() || main().buckets == nullptr || target >= main().log2) {
       return false;
     }
+    const std::uint64_t bytes_before = arrays_.table_bytes();
     begin_grow(GrowKind::Shrink, target);
+    mark_maintained(bytes_before);
     stats_.count_shrink();
     finish_write(std::chrono::nanoseconds{0});
     return true;
@@ -342,6 +347,10 @@ class Map {
     std::size_t cursor = 0;       // nevacuate: old buckets below it are evacuated
     std::uint64_t evacuated = 0;  // old buckets evacuated in this grow, at the cursor or not
     double started_unix_seconds = 0;
+    // Maintenance (a shrink, or evacuate()) took part in this grow, when the table held this many
+    // bytes; its end is credited to MapStats::maintenance_reclaimed_bytes_total.
+    bool maintained = false;
+    std::uint64_t bytes_when_maintained = 0;
   };
 
   // What a write learns from walking a key's chain.
@@ -658,12 +667,28 @@ class Map {
       ++grow_.cursor;
     }
     if (grow_.cursor == old_count) {
-      end_grow();
-      stats_.shape_changed();
+      finish_grow();
     }
   }
 
-  // Drops the old array (to retire_to_ when evacuate() set it) and the grow's state.
+  void mark_maintained(std::uint64_t table_bytes) noexcept {
+    grow_.maintained = true;
+    grow_.bytes_when_maintained = table_bytes;
+  }
+
+  // Every old bucket is evacuated. A grow maintenance took part in credits what the table shrank
+  // by since then, whoever evacuated the last bucket.
+  void finish_grow() noexcept {
+    const Grow finished = grow_;
+    end_grow();
+    if (finished.maintained) {
+      stats_.count_maintenance_reclaimed(finished.bytes_when_maintained, arrays_.table_bytes());
+    }
+    stats_.shape_changed();
+  }
+
+  // Drops the old array (to retire_to_ when evacuate() set it) and the grow's state; clear()
+  // calls it directly, crediting nothing.
   void end_grow() noexcept {
     if (!growing()) {
       return;

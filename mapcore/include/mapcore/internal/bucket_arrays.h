@@ -226,6 +226,12 @@ class BucketArrays {
     return go::too_many_overflow_buckets(noverflow_, main_.log2);
   }
 
+  // Every byte of bucket memory held: both arrays and their overflow buckets.
+  std::uint64_t table_bytes() const noexcept {
+    return main_.bytes + (overflow_allocated_ + old_overflow_allocated_) * overflow_block_bytes() +
+           old_.bytes;
+  }
+
   // The arrays' part of a MapStats: B, overflow, bytes, chain lengths (the old array's bytes
   // are 0 when there is none).
   void describe(MapStats& s) const noexcept {

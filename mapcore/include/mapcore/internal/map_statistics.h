@@ -161,6 +161,12 @@ class MapStatistics {
   void count_evacuated_by_collector(std::uint64_t buckets) noexcept {
     totals_.evacuated_by_collector += buckets;
   }
+  // A grow that maintenance took part in ended: the table went from `before` to `after` bytes.
+  void count_maintenance_reclaimed(std::uint64_t before, std::uint64_t after) noexcept {
+    if (before > after) {
+      totals_.maintenance_reclaimed_bytes += before - after;
+    }
+  }
 
   // The table's shape changed: the next finish_write() republishes it.
   void shape_changed() noexcept {
@@ -195,6 +201,7 @@ class MapStatistics {
     s.shrinks_total = totals_.shrinks;
     s.evacuated_buckets_total = totals_.evacuated;
     s.evacuated_by_collector_total = totals_.evacuated_by_collector;
+    s.maintenance_reclaimed_bytes_total = totals_.maintenance_reclaimed_bytes;
   }
 
   // ---- any thread ----------------------------------------------------------------------
@@ -220,6 +227,7 @@ class MapStatistics {
     std::uint64_t shrinks = 0;
     std::uint64_t evacuated = 0;               // old buckets evacuated, by writes and by evacuate()
     std::uint64_t evacuated_by_collector = 0;  // the part of the above done by evacuate()
+    std::uint64_t maintenance_reclaimed_bytes = 0;
   };
 
   GrowthTotals totals_;

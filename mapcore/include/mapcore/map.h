@@ -279,7 +279,9 @@ class Map {
   using Retired = internal::RetiredArray<Alloc>;
 
   // Growth work without a write: evacuates up to max_buckets old buckets at the cursor.
-  // Returns how many were evacuated (0 when no grow is in progress).
+  // Returns how many were evacuated (0 when no grow is in progress). What the table gives back by
+  // the end of a grow evacuate() worked on, whoever ends it, counts in
+  // MapStats::maintenance_reclaimed_bytes_total (as does every shrink).
   std::size_t evacuate(std::size_t max_buckets) {
     Retired retired;
     return evacuate(max_buckets, retired);

@@ -58,22 +58,6 @@ class InterruptedMap final : public Maintainable {
   std::size_t slices_left_;
 };
 
-// Inserts keys 0..n-1 (value = key + 1).
-void fill(IntMap& map, Reference& reference, std::int64_t n) {
-  for (std::int64_t key = 0; key < n; ++key) {
-    map.insert_or_assign(key, key + 1);
-    reference[key] = key + 1;
-  }
-}
-
-void drain_to(IntMap& map, Reference& reference, std::size_t keep) {
-  for (std::int64_t key = 0; reference.size() > keep; ++key) {
-    if (reference.erase(key) != 0) {
-      map.erase(key);
-    }
-  }
-}
-
 // The owner rewrites its keys with the values they hold (each write does growth work, none
 // changes the contents or starts a grow) until the grow or shrink is over. Returns the writes.
 std::size_t write_until_done(IntMap& map, const Reference& reference) {
@@ -181,26 +165,22 @@ Figures stalled_grow_ending(Ending ending) {
   return out;
 }
 
-TEST(ReclaimedBytes, AShrinkCountsTheSameWhoeverFinishesIt) {
-  const Figures by_collector = shrink_ending(Ending::CollectorSlices);
-  const Figures by_owner = shrink_ending(Ending::OwnerWrites);
+// Both endings report what the table lost, and therefore the same figure.
+void expect_same_figure(const Figures& by_collector, const Figures& by_owner) {
   EXPECT_GT(by_collector.reclaimed, 0u);
   EXPECT_EQ(by_collector.reclaimed, by_collector.table_bytes_freed);
   EXPECT_GT(by_owner.owner_writes, 0u);
   EXPECT_EQ(by_owner.reclaimed, by_owner.table_bytes_freed);
   EXPECT_EQ(by_owner.reclaimed, by_collector.reclaimed);
-  RecordProperty("reclaimed_bytes", static_cast<int>(by_collector.reclaimed));
+  ::testing::Test::RecordProperty("reclaimed_bytes", static_cast<int>(by_collector.reclaimed));
+}
+
+TEST(ReclaimedBytes, AShrinkCountsTheSameWhoeverFinishesIt) {
+  expect_same_figure(shrink_ending(Ending::CollectorSlices), shrink_ending(Ending::OwnerWrites));
 }
 
 TEST(ReclaimedBytes, AStalledGrowCountsTheSameWhoeverFinishesIt) {
-  const Figures by_collector = stalled_grow_ending(Ending::CollectorSlices);
-  const Figures by_owner = stalled_grow_ending(Ending::OwnerWrites);
-  EXPECT_GT(by_collector.reclaimed, 0u);
-  EXPECT_EQ(by_collector.reclaimed, by_collector.table_bytes_freed);
-  EXPECT_GT(by_owner.owner_writes, 0u);
-  EXPECT_EQ(by_owner.reclaimed, by_owner.table_bytes_freed);
-  EXPECT_EQ(by_owner.reclaimed, by_collector.reclaimed);
-  RecordProperty("reclaimed_bytes", static_cast<int>(by_collector.reclaimed));
+  expect_same_figure(stalled_grow_ending(Ending::CollectorSlices), stalled_grow_ending(Ending::OwnerWrites));
 }
 
 // clear() in the middle of a shrink frees the arrays itself: that is the owner's doing, not the

@@ -79,7 +79,8 @@
 // internal/: bucket.h (a bucket, its cells and chain walks), entries.h (creating, destroying and
 // moving entries, out-of-line keys and values), bucket_arrays.h (the arrays, overflow buckets and
 // the reservation evacuation makes), map_statistics.h (the counters and the snapshot other
-// threads read) and shrink_rule.h (when a map is sparse). Go's figures are in go_layout.h.
+// threads read), shrink_rule.h (when a map is sparse) and hash_seed.h (the per-map seed). Go's
+// figures are in go_layout.h.
 //
 // Where mapcore differs from Go, and why, is in docs/mapcore.md.
 #pragma once
@@ -90,7 +91,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <utility>
 
 #include "mapcore/allocator.h"
@@ -99,6 +99,7 @@
 #include "mapcore/internal/bucket.h"
 #include "mapcore/internal/bucket_arrays.h"
 #include "mapcore/internal/entries.h"
+#include "mapcore/internal/hash_seed.h"
 #include "mapcore/internal/map_statistics.h"
 #include "mapcore/internal/shrink_rule.h"
 #include "mapcore/internal/write_guard.h"
@@ -125,9 +126,11 @@ class Map {
 
   explicit Map(std::size_t hint = 0, Options options = {}, Hash hash = Hash{}, Eq eq = Eq{},
                Alloc alloc = Alloc{})
-      : options_(options), hash_(std::move(hash)), eq_(std::move(eq)), arrays_(std::move(alloc)) {
-    rng_state_ = options.seed ? *options.seed ^ 0x9e3779b97f4a7c15ULL : random_seed();
-    seed_ = options.seed ? *options.seed : next_random();
+      : options_(options),
+        hash_(std::move(hash)),
+        eq_(std::move(eq)),
+        arrays_(std::move(alloc)),
+        seed_(options.seed) {
     std::uint8_t log2 = 0;
     while (over_load_factor(hint, log2) && log2 < kMaxLog2Buckets) {
       ++log2;
@@ -245,7 +248,7 @@ class Map {
     end_grow();
     arrays_.clear_main();
     count_ = 0;
-    reseed();
+    seed_.renew();
     stats_.shape_changed();
     stats_.count_cleared();
     finish_write(std::chrono::nanoseconds{0});
@@ -392,34 +395,13 @@ class Map {
   }
 
   std::uint64_t hash_of(const K& key) const {
-    return hash_(key, seed_);
-  }
-
-  // ---- randomness -------------------------------------------------------------------------
-
-  static std::uint64_t random_seed() {
-    std::random_device device;
-    return (std::uint64_t{device()} << 32) ^ device();
-  }
-
-  std::uint64_t next_random() {  // xorshift64*
-    rng_state_ ^= rng_state_ >> 12;
-    rng_state_ ^= rng_state_ << 25;
-    rng_state_ ^= rng_state_ >> 27;
-    return rng_state_ * 0x2545f4914f6cdd1dULL;
-  }
-
-  // Go reseeds a map that becomes empty; a fixed seed stays fixed.
-  void reseed() {
-    if (!options_.seed) {
-      seed_ = next_random();
-    }
+    return hash_(key, seed_.value());
   }
 
   // ---- entries and chains ----------------------------------------------------------------
 
   Bucket* new_overflow(Bucket* tail, std::size_t chain_length) {
-    Bucket* ovf = arrays_.new_overflow(tail, chain_length, [this] { return next_random(); });
+    Bucket* ovf = arrays_.new_overflow(tail, chain_length, [this] { return seed_.next_random(); });
     stats_.shape_changed();
     return ovf;
   }
@@ -499,7 +481,7 @@ class Map {
       internal::mark_empty_rest(first, b, i);
       --count_;
       if (count_ == 0) {
-        reseed();
+        seed_.renew();
       }
       stats_.count_delete(count_);
       return true;
@@ -734,12 +716,11 @@ class Map {
   [[no_unique_address]] Hash hash_;
   [[no_unique_address]] Eq eq_;
   mutable internal::WriteFlag writing_;
-  Arrays arrays_;    // the bucket memory and the allocator
-  Entries entries_;  // how entries sit in slots; out-of-line bytes
-  Grow grow_;        // the grow in progress, if any
+  Arrays arrays_;            // the bucket memory and the allocator
+  Entries entries_;          // how entries sit in slots; out-of-line bytes
+  Grow grow_;                // the grow in progress, if any
+  internal::HashSeed seed_;  // Go's per-map hash seed, renewed when the map empties
   std::size_t count_ = 0;
-  std::uint64_t seed_ = 0;
-  std::uint64_t rng_state_ = 0;
   Retired* retire_to_ = nullptr;  // where evacuate() puts an old array instead of freeing it
   internal::MapStatistics stats_;
 };

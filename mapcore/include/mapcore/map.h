@@ -62,10 +62,12 @@
 //
 // Reading statistics from another thread
 // --------------------------------------
-// stats() is safe from any thread while the owner writes. Per-operation counters (entries,
-// inserts, updates, deletes) are relaxed atomics that the owner stores without a locked
-// instruction; the shape of the table (B, grow state, bytes) is republished through a sequence
-// lock only when a write changed it. A reader never blocks the owner and never sees a torn value.
+// stats() is safe from any thread while the owner writes. The figures ordinary writes move
+// (entries, operation counts, overflow buckets, chain lengths, evacuation progress) are atomics
+// that the owner stores without a locked instruction; the shape of the table (B, the arrays,
+// the grow in progress) is republished through a sequence lock only when an array is installed,
+// a grow starts or ends, or the map is cleared (internal/map_statistics.h). A reader never blocks
+// the owner and never sees a torn or inconsistent value.
 //
 // Concurrency
 // -----------
@@ -138,7 +140,7 @@ class Map {
     if (log2 != 0) {
       arrays_.install_main(log2);  // like Go, no array for B = 0 until the first insert
     }
-    stats_.publish(structural_stats());
+    stats_.publish_shape([this] { return shape_stats(); }, /*force=*/true);
   }
 
   ~Map() { destroy_all_entries(); }  // then arrays_ frees the buckets
@@ -151,10 +153,11 @@ class Map {
   // Throws std::bad_alloc (with the contents unchanged) when memory runs out.
   bool insert_or_assign(const K& key, V value) {
     internal::WriteScope scope(writing_);
+    const ShapePublication publication(*this);
     const std::uint64_t hash = hash_of(key);
     if (main().buckets == nullptr) {
+      stats_.begin_shape_change();
       arrays_.install_main(0);
-      stats_.shape_changed();
     }
     std::chrono::nanoseconds growth_time{0};
     for (;;) {
@@ -221,6 +224,7 @@ class Map {
   // Removes key. Returns true when it was present. Never shrinks the array.
   bool erase(const K& key) {
     internal::WriteScope scope(writing_);
+    const ShapePublication publication(*this);
     if (count_ == 0) {
       return false;  // like Go: an empty map does no growth work on delete
     }
@@ -241,17 +245,17 @@ class Map {
   // and every overflow bucket, and picks a new hash seed. An empty map is left as it is.
   void clear() {
     internal::WriteScope scope(writing_);
+    const ShapePublication publication(*this);
     if (count_ == 0) {
       return;
     }
+    stats_.begin_shape_change();
     destroy_all_entries();
     end_grow();
     arrays_.clear_main();
     count_ = 0;
     seed_.renew();
-    stats_.shape_changed();
     stats_.count_cleared();
-    finish_write(std::chrono::nanoseconds{0});
   }
 
   // Calls f(key, value) once for every live entry, old buckets included while growing.
@@ -264,11 +268,12 @@ class Map {
   // A consistent snapshot; safe from any thread while the owner writes.
   MapStats stats() const {
 #if MAPCORE_STATS
-    MapStats out = stats_.read();
-    out.indirect_bytes = entries_.indirect_bytes();
-    return out;
+    return stats_.read([this](MapStats& s) { add_live_stats(s); });
 #else
-    return structural_stats();
+    MapStats s = shape_stats();
+    add_live_stats(s);
+    s.entries = count_;  // the statistics' own copy is not kept in this build
+    return s;
 #endif
   }
 
@@ -293,20 +298,17 @@ class Map {
   // The same; when the grow finishes, its old array goes to `retired` instead of being freed.
   std::size_t evacuate(std::size_t max_buckets, Retired& retired) {
     internal::WriteScope scope(writing_);
+    const ShapePublication publication(*this);
     if (growing() && max_buckets != 0 && !grow_.maintained) {
       mark_maintained(arrays_.table_bytes());
     }
     retire_to_ = &retired;
     std::size_t done = 0;
     while (growing() && done < max_buckets) {
-      done += evacuate_old_bucket(grow_.cursor) ? 1 : 0;
+      done += evacuate_old_bucket(grow_.cursor.get()) ? 1 : 0;
     }
     retire_to_ = nullptr;
     stats_.count_evacuated_by_collector(done);
-    if (done != 0) {
-      stats_.shape_changed();
-    }
-    finish_write(std::chrono::nanoseconds{0});
     return done;
   }
 
@@ -315,6 +317,7 @@ class Map {
   // The shrink proceeds incrementally, with writes and with evacuate().
   bool shrink_to_fit() {
     internal::WriteScope scope(writing_);
+    const ShapePublication publication(*this);
     const std::uint8_t target = shrink_target();
     if (growing() || main().buckets == nullptr || target >= main().log2) {
       return false;
@@ -323,7 +326,6 @@ class Map {
     begin_grow(GrowKind::Shrink, target);
     mark_maintained(bytes_before);
     stats_.count_shrink();
-    finish_write(std::chrono::nanoseconds{0});
     return true;
   }
 
@@ -346,11 +348,12 @@ class Map {
  private:
   enum class GrowKind : std::uint8_t { None, Double, SameSize, Shrink };
 
-  // The grow in progress: what kind, and how far evacuation got.
+  // The grow in progress: what kind, and how far evacuation got (read by stats() from any
+  // thread, hence the counters).
   struct Grow {
     GrowKind kind = GrowKind::None;
-    std::size_t cursor = 0;       // nevacuate: old buckets below it are evacuated
-    std::uint64_t evacuated = 0;  // old buckets evacuated in this grow, at the cursor or not
+    internal::OwnerCounter cursor;     // nevacuate: old buckets below it are evacuated
+    internal::OwnerCounter evacuated;  // old buckets evacuated in this grow, at the cursor or not
     double started_unix_seconds = 0;
     // Maintenance (a shrink, or evacuate()) took part in this grow, when the table held this many
     // bytes; its end is credited to MapStats::maintenance_reclaimed_bytes_total.
@@ -401,9 +404,7 @@ class Map {
   // ---- entries and chains ----------------------------------------------------------------
 
   Bucket* new_overflow(Bucket* tail, std::size_t chain_length) {
-    Bucket* ovf = arrays_.new_overflow(tail, chain_length, [this] { return seed_.next_random(); });
-    stats_.shape_changed();
-    return ovf;
+    return arrays_.new_overflow(tail, chain_length, [this] { return seed_.next_random(); });
   }
 
   void destroy_all_entries() noexcept {
@@ -505,19 +506,19 @@ class Map {
   }
 
   void begin_grow(GrowKind kind, std::uint8_t new_log2) {
+    stats_.begin_shape_change();
     arrays_.begin_grow(new_log2);  // the only step that can fail: nothing changed yet
     grow_ = Grow{};
     grow_.kind = kind;
     grow_.started_unix_seconds =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    stats_.shape_changed();
   }
 
   // Go's growWork: evacuate the old bucket the key hashes to, then one more at the cursor.
   void grow_work(std::uint64_t hash) {
     evacuate_old_bucket(hash & old().mask());
     if (growing()) {
-      evacuate_old_bucket(grow_.cursor);
+      evacuate_old_bucket(grow_.cursor.get());
     }
   }
 
@@ -534,11 +535,10 @@ class Map {
       reserve_for_evacuation(old_bucket, destinations);
       move_chain(old_bucket, destinations);
       arrays_.free_old_chain_overflow(old_bucket);
-      ++grow_.evacuated;
+      grow_.evacuated.add(1);
       stats_.count_evacuated_bucket();
-      stats_.shape_changed();
     }
-    if (index == grow_.cursor) {
+    if (index == grow_.cursor.get()) {
       advance_evacuation_cursor();
     }
     return moved;
@@ -645,12 +645,13 @@ class Map {
   // cursor passes the last old bucket, the grow is over and the old array is freed.
   void advance_evacuation_cursor() {
     const std::size_t old_count = old().count();
-    ++grow_.cursor;
-    const std::size_t stop = std::min(grow_.cursor + go::kEvacuationScanLimit, old_count);
-    while (grow_.cursor != stop && old().buckets[grow_.cursor].evacuated()) {
-      ++grow_.cursor;
+    std::size_t cursor = grow_.cursor.get() + 1;
+    const std::size_t stop = std::min(cursor + go::kEvacuationScanLimit, old_count);
+    while (cursor != stop && old().buckets[cursor].evacuated()) {
+      ++cursor;
     }
-    if (grow_.cursor == old_count) {
+    grow_.cursor.set(cursor);
+    if (cursor == old_count) {
       finish_grow();
     }
   }
@@ -663,12 +664,12 @@ class Map {
   // Every old bucket is evacuated. A grow maintenance took part in credits what the table shrank
   // by since then, whoever evacuated the last bucket.
   void finish_grow() noexcept {
+    stats_.begin_shape_change();
     const Grow finished = grow_;
     end_grow();
     if (finished.maintained) {
       stats_.count_maintenance_reclaimed(finished.bytes_when_maintained, arrays_.table_bytes());
     }
-    stats_.shape_changed();
   }
 
   // Drops the old array (to retire_to_ when evacuate() set it) and the grow's state; clear()
@@ -691,23 +692,45 @@ class Map {
   }
 
   void finish_write(std::chrono::nanoseconds growth_time) {
-    stats_.finish_write(growth_time, [this] { return structural_stats(); });
+    stats_.record_write_pause(growth_time);
   }
 
-  MapStats structural_stats() const {
+  // Publishes the table's shape at the end of a write that changed it, however the write ends
+  // (readers wait while a change is under way, so a write that throws must publish too).
+  class ShapePublication {
+   public:
+    explicit ShapePublication(Map& map) noexcept : map_(map) {}
+    ShapePublication(const ShapePublication&) = delete;
+    ShapePublication& operator=(const ShapePublication&) = delete;
+    ~ShapePublication() {
+      map_.stats_.publish_shape([this] { return map_.shape_stats(); });
+    }
+
+   private:
+    Map& map_;
+  };
+
+  // The figures that change only with the shape (owner thread; published to other threads).
+  MapStats shape_stats() const noexcept {
     MapStats s;
-    s.entries = count_;
-    arrays_.describe(s);
+    arrays_.describe_shape(s);
     s.growing = growing();
     s.same_size_grow = grow_.kind == GrowKind::SameSize;
     s.shrinking = grow_.kind == GrowKind::Shrink;
     s.old_buckets = growing() ? old().count() : 0;
-    s.evacuated = grow_.cursor;
-    s.evacuation_pending = growing() ? s.old_buckets - grow_.evacuated : 0;
-    s.indirect_bytes = entries_.indirect_bytes();
     s.grow_started_unix_seconds = grow_.started_unix_seconds;
     stats_.fill_totals(s);
     return s;
+  }
+
+  // The figures writes move, added to a shape; any thread (stats() reads them in the shape's
+  // sequence, so they belong to it).
+  void add_live_stats(MapStats& s) const noexcept {
+    stats_.add_live(s);
+    arrays_.add_live(s);
+    s.evacuated = s.growing ? grow_.cursor.get() : 0;
+    s.evacuation_pending = s.growing ? s.old_buckets - grow_.evacuated.get() : 0;
+    s.indirect_bytes = entries_.indirect_bytes();
   }
 
   // ---- state -----------------------------------------------------------------------------

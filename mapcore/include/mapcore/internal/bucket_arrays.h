@@ -112,7 +112,7 @@ class BucketArrays {
   void begin_grow(std::uint8_t new_log2) {
     const Array fresh = allocate_array(new_log2);
     old_ = main_;
-    old_overflow_allocated_ = overflow_allocated_;
+    old_overflow_allocated_.set(overflow_allocated_.get());
     main_ = fresh;
     reset_overflow_state();
   }
@@ -124,7 +124,7 @@ class BucketArrays {
     if (old_.buckets == nullptr) {
       return;
     }
-    for (std::size_t i = 0; old_overflow_allocated_ != 0 && i < old_.count(); ++i) {
+    for (std::size_t i = 0; old_overflow_allocated_.get() != 0 && i < old_.count(); ++i) {
       free_old_chain_overflow(old_.buckets + i);
     }
     if (retire_to != nullptr) {
@@ -133,13 +133,13 @@ class BucketArrays {
     } else {
       free_array(old_);
     }
-    old_overflow_allocated_ = 0;
+    old_overflow_allocated_.set(0);
   }
 
   // Frees the overflow buckets of an old bucket's chain that were allocated one by one (its
   // entries were just evacuated) and cuts the chain there.
   void free_old_chain_overflow(Bucket* old_bucket) noexcept {
-    old_overflow_allocated_ -= free_chain_overflow(old_, old_bucket);
+    old_overflow_allocated_.sub(free_chain_overflow(old_, old_bucket));
   }
 
   // clear(): every chain of the main array back to one zeroed bucket (the entries are gone).
@@ -164,10 +164,10 @@ class BucketArrays {
       ovf->overflow = nullptr;
     } else {
       ovf = allocate_overflow_block();
-      ++overflow_allocated_;
+      overflow_allocated_.add(1);
     }
     increment_noverflow(random);
-    ++overflow_in_use_;
+    overflow_in_use_.add(1);
     chain_lengths_.extended(chain_length);
     tail->overflow = ovf;
     return ovf;
@@ -187,7 +187,7 @@ class BucketArrays {
       }
       block->overflow = reserved_;
       reserved_ = block;
-      ++overflow_allocated_;
+      overflow_allocated_.add(1);
     }
   }
 
@@ -196,7 +196,7 @@ class BucketArrays {
     while (reserved_ != nullptr) {
       Bucket* next = reserved_->overflow;
       alloc_.deallocate(reserved_, overflow_block_bytes());
-      --overflow_allocated_;
+      overflow_allocated_.sub(1);
       reserved_ = next;
     }
   }
@@ -223,26 +223,32 @@ class BucketArrays {
 
   // Go's tooManyOverflowBuckets, on the main array.
   bool too_many_overflow_buckets() const noexcept {
-    return go::too_many_overflow_buckets(noverflow_, main_.log2);
+    return go::too_many_overflow_buckets(noverflow_.get(), main_.log2);
   }
 
   // Every byte of bucket memory held: both arrays and their overflow buckets.
   std::uint64_t table_bytes() const noexcept {
-    return main_.bytes + (overflow_allocated_ + old_overflow_allocated_) * overflow_block_bytes() +
+    return main_.bytes + (overflow_allocated_.get() + old_overflow_allocated_.get()) * overflow_block_bytes() +
            old_.bytes;
   }
 
-  // The arrays' part of a MapStats: B, overflow, bytes, chain lengths (the old array's bytes
-  // are 0 when there is none).
-  void describe(MapStats& s) const noexcept {
+  // The arrays' part of a MapStats's shape: B and the arrays' own bytes (the old array's are 0
+  // when there is none). Owner thread.
+  void describe_shape(MapStats& s) const noexcept {
     s.log2_buckets = main_.log2;
     s.buckets = main_.count();
-    s.overflow_buckets = overflow_in_use_;
-    s.noverflow = noverflow_;
     s.bucket_bytes = main_.bytes;
-    s.overflow_bytes = overflow_allocated_ * overflow_block_bytes();
-    s.oldbucket_bytes = old_.bytes + old_overflow_allocated_ * overflow_block_bytes();
-    s.chain_lengths = chain_lengths_.cells();
+    s.oldbucket_bytes = old_.bytes;
+  }
+
+  // The arrays' live figures, added to a shape: overflow buckets and their bytes, chain lengths.
+  // Any thread (MapStatistics::read keeps the shape and these consistent).
+  void add_live(MapStats& s) const noexcept {
+    s.overflow_buckets = overflow_in_use_.get();
+    s.noverflow = noverflow_.get();
+    s.overflow_bytes = overflow_allocated_.get() * overflow_block_bytes();
+    s.oldbucket_bytes += old_overflow_allocated_.get() * overflow_block_bytes();
+    s.chain_lengths = chain_lengths_.cells(s.buckets);
   }
 
  private:
@@ -276,29 +282,29 @@ class BucketArrays {
   // The main array starts with no overflow: every chain is one bucket long.
   void reset_overflow_state() noexcept {
     next_preallocated_ = main_.count();
-    noverflow_ = 0;
-    overflow_in_use_ = 0;
-    overflow_allocated_ = 0;
-    chain_lengths_.reset(main_.count());
+    noverflow_.set(0);
+    overflow_in_use_.set(0);
+    overflow_allocated_.set(0);
+    chain_lengths_.reset();
   }
 
   // Go's incrnoverflow: exact below B = 16, then counted with probability 1/2^(B-15).
   template <class RandomFn>
   void increment_noverflow(RandomFn& random) {
     if (main_.log2 <= go::kOverflowLimitLog2) {
-      ++noverflow_;
+      noverflow_.add(1);
       return;
     }
     const std::uint64_t mask = (std::uint64_t{1} << (main_.log2 - go::kOverflowLimitLog2)) - 1;
     if ((random() & mask) == 0) {
-      ++noverflow_;
+      noverflow_.add(1);
     }
   }
 
   // Frees the overflow buckets of the main array's chains that were allocated one by one.
   void free_main_overflow_chains() noexcept {
-    for (std::size_t i = 0; overflow_allocated_ != 0 && i < main_.count(); ++i) {
-      overflow_allocated_ -= free_chain_overflow(main_, main_.buckets + i);
+    for (std::size_t i = 0; overflow_allocated_.get() != 0 && i < main_.count(); ++i) {
+      overflow_allocated_.sub(free_chain_overflow(main_, main_.buckets + i));
     }
   }
 
@@ -323,12 +329,13 @@ class BucketArrays {
   Array main_;
   Array old_;                                 // while growing
   std::size_t next_preallocated_ = 0;         // the main array's next unused preallocated overflow bucket
-  std::uint16_t noverflow_ = 0;               // Go's estimate of overflow buckets: 16 bits, as in Go
-  std::uint64_t overflow_in_use_ = 0;         // overflow buckets chained off the main array (exact)
-  std::uint64_t overflow_allocated_ = 0;      // ... of which allocated one by one
-  std::uint64_t old_overflow_allocated_ = 0;  // one-by-one overflow buckets still held by the old array
-  Bucket* reserved_ = nullptr;                // overflow buckets reserved for the evacuation under way
-  ChainLengths chain_lengths_;                // of the main array
+  // The live figures (MapStats reads them from any thread while the owner writes):
+  BasicOwnerCounter<std::uint16_t> noverflow_;  // Go's estimate of overflow buckets: 16 bits, as in Go
+  OwnerCounter overflow_in_use_;                // overflow buckets chained off the main array (exact)
+  OwnerCounter overflow_allocated_;             // ... of which allocated one by one
+  OwnerCounter old_overflow_allocated_;         // one-by-one overflow buckets still held by the old array
+  ChainLengths chain_lengths_;                  // of the main array
+  Bucket* reserved_ = nullptr;                  // overflow buckets reserved for the evacuation under way
 };
 
 }  // namespace mapcore::internal

@@ -1,14 +1,22 @@
 // MapStatistics: what a map counts and how another thread reads it while the owner writes.
 //
-// Two paths, both free of locks and of read-modify-write instructions on the owner's side:
-//   - per-operation counters (entries, inserts, updates, deletes here; out-of-line bytes in
-//     entries.h) are OwnerCounters, relaxed atomics that the owner stores and any thread loads;
-//   - the table's shape (B, grow state, bytes, growth totals, chain lengths) is a MapStats that
-//     the owner republishes through StatsSeqlock only after a write that changed it.
-// The owner stores a sequence counter before and after copying the snapshot; readers retry while
-// the counter is odd or moved, so they never see a torn snapshot. Every word is an atomic with
-// release stores and acquire loads instead of fences (ThreadSanitizer does not model fences); on
-// x86 all of them are plain moves.
+// A MapStats has two kinds of figures, and neither costs the owner a lock or a read-modify-write
+// instruction:
+//   - live figures, which ordinary writes move (entries, operation counts, overflow buckets,
+//     chain lengths, evacuation progress, out-of-line bytes): OwnerCounters, atomics that the
+//     owner keeps as its own state or beside it and any thread loads; a write pays one plain
+//     store for each;
+//   - the table's shape (B, the arrays' bytes, the grow in progress, grow totals), which changes
+//     only when an array is installed, a grow starts or ends, or the map is cleared: a MapStats
+//     published through StatsSeqlock.
+// The owner makes the sequence counter odd before it changes the shape (begin_shape_change) and
+// publishes the new shape, making it even, when the write ends (MapStatistics::publish). A reader
+// copies the shape and loads the live figures between two reads of the sequence, and retries
+// while it is odd or moved, so it never mixes one shape with the live figures of another, and
+// never sees a torn value. The live figures are kept so that any moment's values are consistent
+// with each other (see ChainLengths). Every word is an atomic with release stores and acquire
+// loads instead of fences (ThreadSanitizer does not model fences); on x86 all of them are plain
+// moves.
 #pragma once
 
 #include <algorithm>
@@ -37,37 +45,44 @@ class StatsSeqlock {
   static_assert(std::is_trivially_copyable_v<MapStats>);
   static constexpr std::size_t kWords = (sizeof(MapStats) + 7) / 8;
 
-  // Owner thread only.
+  // Owner thread only: the shape is about to change; readers wait until publish().
+  void begin_change() noexcept {
+    const std::uint64_t seq = sequence_.load(std::memory_order_relaxed);
+    // Relaxed is enough: every store after it releases, so a reader that loads any of them
+    // sees this odd sequence when it reads the sequence again.
+    sequence_.store(seq + 1, std::memory_order_relaxed);
+  }
+
+  // Owner thread only, after begin_change().
   void publish(const MapStats& stats) noexcept {
     std::array<std::uint64_t, kWords> words{};
     std::memcpy(words.data(), &stats, sizeof(MapStats));
-    const std::uint64_t seq = sequence_.load(std::memory_order_relaxed);
-    sequence_.store(seq + 1, std::memory_order_relaxed);
-    // Release: a reader that sees any new word also sees the odd sequence stored before it.
     for (std::size_t i = 0; i < kWords; ++i) {
       words_[i].store(words[i], std::memory_order_release);
     }
-    sequence_.store(seq + 2, std::memory_order_release);
+    sequence_.store(sequence_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   }
 
-  // Any thread.
-  MapStats read() const noexcept {
+  // Any thread: the published shape, with add_live(shape) run on it inside the same sequence,
+  // so that its loads (acquire, like the words') see the live figures of that shape.
+  template <class AddLive>
+  MapStats read(AddLive&& add_live) const noexcept {
     std::array<std::uint64_t, kWords> words{};
     for (;;) {
       const std::uint64_t before = sequence_.load(std::memory_order_acquire);
       if ((before & 1) == 0) {
-        // Acquire: the sequence is read again only after every word.
+        // Acquire: the sequence is read again only after every word and live figure.
         for (std::size_t i = 0; i < kWords; ++i) {
           words[i] = words_[i].load(std::memory_order_acquire);
         }
+        MapStats out;
+        std::memcpy(static_cast<void*>(&out), words.data(), sizeof(MapStats));
+        add_live(out);
         if (sequence_.load(std::memory_order_relaxed) == before) {
-          break;
+          return out;
         }
       }
     }
-    MapStats out;
-    std::memcpy(static_cast<void*>(&out), words.data(), sizeof(MapStats));
-    return out;
   }
 
  private:
@@ -75,48 +90,73 @@ class StatsSeqlock {
   std::array<std::atomic<std::uint64_t>, kWords> words_{};
 };
 
-// A counter written by one thread at a time and read by any: a relaxed load and store, no
-// locked instruction on the owner's path.
-class OwnerCounter {
+// A figure written by one thread at a time and read by any: a load and a store, no locked
+// instruction on the owner's path. Stores release and loads acquire, so that a reader that
+// loads a later figure first sees every earlier store of the owner (ChainLengths relies on it;
+// on x86 these are plain moves). Copying copies the value (the owner's state is copied whole).
+template <class T>
+class BasicOwnerCounter {
  public:
-  void add(std::uint64_t n) noexcept {
-    value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  BasicOwnerCounter() = default;
+  BasicOwnerCounter(const BasicOwnerCounter& other) noexcept : value_(other.get()) {}
+  BasicOwnerCounter& operator=(const BasicOwnerCounter& other) noexcept {
+    set(other.get());
+    return *this;
   }
-  void sub(std::uint64_t n) noexcept {
-    value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
-  }
-  void set(std::uint64_t n) noexcept { value_.store(n, std::memory_order_relaxed); }
-  std::uint64_t get() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+  void add(T n) noexcept { set(static_cast<T>(get() + n)); }
+  void sub(T n) noexcept { set(static_cast<T>(get() - n)); }
+  void set(T n) noexcept { value_.store(n, std::memory_order_release); }
+  T get() const noexcept { return value_.load(std::memory_order_acquire); }
 
  private:
-  std::atomic<std::uint64_t> value_{0};
+  std::atomic<T> value_{0};
 };
 
+using OwnerCounter = BasicOwnerCounter<std::uint64_t>;
+
 // The chain-length distribution of the current bucket array (MapStats::chain_lengths), kept
-// exact at O(1) per overflow bucket so that reading it never walks the table.
+// exact at one store per overflow bucket so that reading it never walks the table. It counts,
+// for each length L from 2 to kChainLengthCells, how many chains ever reached L buckets; the
+// chains of length exactly L are those that reached L and not L + 1. A chain reaches L + 1 only
+// after L, so a reader that loads the longest lengths first never sees a difference below zero,
+// and the cells always add up to the number of buckets.
 class ChainLengths {
  public:
   using Cells = std::array<std::uint64_t, kChainLengthCells>;
 
-  // A fresh array: every chain is one bucket long.
-  void reset(std::uint64_t buckets) noexcept {
-    cells_.fill(0);
-    cells_[0] = buckets;
+  // A fresh array: every chain is one bucket long. Only inside a shape change.
+  void reset() noexcept {
+    for (OwnerCounter& reached : reached_) {
+      reached.set(0);
+    }
   }
   // A chain of `length` buckets got one more.
   void extended(std::size_t length) noexcept {
-    --cells_[cell(length)];
-    ++cells_[cell(length + 1)];
+    if (length < kChainLengthCells) {
+      reached_[length - 1].add(1);  // reached_[i] counts chains of at least i + 2 buckets
+    }
   }
-  const Cells& cells() const noexcept { return cells_; }
+  // The distribution over `buckets` chains; any thread.
+  Cells cells(std::uint64_t buckets) const noexcept {
+    Cells out{};
+    std::uint64_t longer = 0;  // chains longer than the length at hand
+    for (std::size_t length = kChainLengthCells; length > 1; --length) {
+      const std::uint64_t reached = reached_[length - 2].get();
+      out[length - 1] = reached - longer;
+      longer = reached;
+    }
+    out[0] = buckets - longer;
+    return out;
+  }
 
  private:
-  static std::size_t cell(std::size_t length) noexcept { return std::min(length, kChainLengthCells) - 1; }
-  Cells cells_{};
+  std::array<OwnerCounter, kChainLengthCells - 1> reached_{};
 };
 
-// A map's counters and its published snapshot. The owner calls the count_ and publish functions
-// (only on its thread, one at a time); read() and write_pauses() are safe from any thread.
+// A map's counters and its published shape. The owner calls the count_, shape and publish
+// functions (only on its thread, one at a time); read() and write_pauses() are safe from any
+// thread.
 class MapStatistics {
  public:
   // ---- owner thread --------------------------------------------------------------------
@@ -156,10 +196,10 @@ class MapStatistics {
     ++totals_.shrinks;
   }
   void count_evacuated_bucket() noexcept {
-    ++totals_.evacuated;
+    evacuated_total_.add(1);
   }
   void count_evacuated_by_collector(std::uint64_t buckets) noexcept {
-    totals_.evacuated_by_collector += buckets;
+    evacuated_by_collector_total_.add(buckets);
   }
   // A grow that maintenance took part in ended: the table went from `before` to `after` bytes.
   void count_maintenance_reclaimed(std::uint64_t before, std::uint64_t after) noexcept {
@@ -168,52 +208,65 @@ class MapStatistics {
     }
   }
 
-  // The table's shape changed: the next finish_write() republishes it.
-  void shape_changed() noexcept {
-    dirty_ = true;
+  // The table's shape is about to change (call it before changing anything): readers wait until
+  // the write that changes it publishes the new shape. Several changes in one write are one.
+  void begin_shape_change() noexcept {
+    if (!changing_) {
+      changing_ = true;
+#if MAPCORE_STATS
+      published_.begin_change();
+#endif
+    }
   }
 
-  // The end of every write: records the growth work it did (if any) as a write pause, and
-  // republishes the shape when it changed. shape() builds the snapshot; it runs only then.
-  template <class ShapeFn>
-  void finish_write(std::chrono::nanoseconds growth_time, ShapeFn&& shape) {
+  // The end of every write: records the growth work it did (if any) as a write pause.
+  void record_write_pause(std::chrono::nanoseconds growth_time) {
     if (growth_time.count() != 0) {
       write_pauses_.record(growth_time);
     }
-    if (dirty_) {
-      publish(shape());
-    }
   }
 
-  void publish(const MapStats& shape) noexcept {
-    dirty_ = false;
+  // Publishes the shape when a change is under way (or always, with `force`, for the first).
+  // shape() builds it; it runs only then.
+  template <class ShapeFn>
+  void publish_shape(ShapeFn&& shape, bool force = false) noexcept {
+    if (!changing_ && !force) {
+      return;
+    }
+    begin_shape_change();
+    changing_ = false;
 #if MAPCORE_STATS
-    published_.publish(shape);
+    published_.publish(shape());
 #else
     (void)shape;
 #endif
   }
 
-  // Copies the growth totals into a snapshot of the shape.
+  // Copies the growth totals of the shape into a snapshot.
   void fill_totals(MapStats& s) const noexcept {
     s.grows_double_total = totals_.doublings;
     s.grows_same_size_total = totals_.same_size_grows;
     s.shrinks_total = totals_.shrinks;
-    s.evacuated_buckets_total = totals_.evacuated;
-    s.evacuated_by_collector_total = totals_.evacuated_by_collector;
     s.maintenance_reclaimed_bytes_total = totals_.maintenance_reclaimed_bytes;
   }
 
   // ---- any thread ----------------------------------------------------------------------
 
-  // The last published shape with the live operation counters.
-  MapStats read() const noexcept {
-    MapStats out = published_.read();
-    out.entries = entries_.get();
-    out.inserts_total = inserts_.get();
-    out.updates_total = updates_.get();
-    out.deletes_total = deletes_.get();
-    return out;
+  // The live counters kept here.
+  void add_live(MapStats& s) const noexcept {
+    s.entries = entries_.get();
+    s.inserts_total = inserts_.get();
+    s.updates_total = updates_.get();
+    s.deletes_total = deletes_.get();
+    s.evacuated_buckets_total = evacuated_total_.get();
+    s.evacuated_by_collector_total = evacuated_by_collector_total_.get();
+  }
+
+  // The last published shape, with add_live(shape) run inside the same sequence: the map adds the
+  // live figures it keeps (and this class's, with add_live above).
+  template <class AddLive>
+  MapStats read(AddLive&& add_live_figures) const noexcept {
+    return published_.read(add_live_figures);
   }
 
   PauseHistogramSnapshot write_pauses() const {
@@ -221,22 +274,22 @@ class MapStatistics {
   }
 
  private:
-  struct GrowthTotals {  // owner only: they reach readers through the published shape
+  struct GrowthTotals {  // owner only: they change with the shape and are published with it
     std::uint64_t doublings = 0;
     std::uint64_t same_size_grows = 0;
     std::uint64_t shrinks = 0;
-    std::uint64_t evacuated = 0;               // old buckets evacuated, by writes and by evacuate()
-    std::uint64_t evacuated_by_collector = 0;  // the part of the above done by evacuate()
     std::uint64_t maintenance_reclaimed_bytes = 0;
   };
 
   GrowthTotals totals_;
-  bool dirty_ = false;  // the shape changed since it was last published
+  bool changing_ = false;  // the shape is changing: the sequence is odd until publish_shape()
   StatsSeqlock published_;
   OwnerCounter entries_;
   OwnerCounter inserts_;
   OwnerCounter updates_;
   OwnerCounter deletes_;
+  OwnerCounter evacuated_total_;               // old buckets evacuated, by writes and by evacuate()
+  OwnerCounter evacuated_by_collector_total_;  // the part of the above done by evacuate()
   PauseHistogram write_pauses_;
 };
 

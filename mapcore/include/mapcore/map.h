@@ -8,7 +8,8 @@
 // The table
 // ---------
 // A map is an array of 2^B buckets. Each bucket holds 8 entries: 8 one-byte "tophash" cells,
-// then 8 keys, then 8 values, then a pointer to an overflow bucket (see internal/bucket.h). The
+// then 8 keys and 8 values (each key beside its value where that takes the same bytes), then a
+// pointer to an overflow bucket, Go's bucket size exactly (see internal/bucket.h). The
 // low B bits of a key's hash select its bucket; the top 8 bits, its tophash, tell the entries of
 // a bucket apart without comparing keys. When a bucket's 8 slots are full, further entries go to
 // overflow buckets chained from it. Tophash values below 5 mark cell states instead: empty,
@@ -121,6 +122,7 @@ class Map {
   static constexpr std::size_t kSlots = internal::kSlots;
 
   static_assert(alignof(Bucket) <= alignof(std::max_align_t), "buckets come from malloc-aligned memory");
+  static_assert(internal::keeps_go_layout_bytes<K, V>(), "a bucket takes exactly the bytes of Go's bucket");
 
  public:
   using key_type = K;

@@ -1,8 +1,12 @@
 // Bucket: Go's bmap, 8 slots of one hash chain, and the chain walks that need nothing but buckets.
 //
-// Layout, as in Go: 8 one-byte tophash cells, then 8 keys, then 8 values, then the overflow
-// pointer. Keeping all keys together and all values together avoids padding between a small key
-// and a large value; for int64 -> int64 a bucket is 8 + 64 + 64 + 8 = 144 bytes, Go's size.
+// Size, as in Go: 8 one-byte tophash cells, then 8 keys, then 8 values, then the overflow
+// pointer. Go keeps all keys together and all values together to avoid padding between a small
+// key and a large value; for int64 -> int64 a bucket is 8 + 64 + 64 + 8 = 144 bytes. mapcore keeps
+// that size exactly, and keeps Go's arrangement too, except where key and value slots have the
+// same size and alignment: there each key sits beside its value (k0 v0 k1 v1 ...), which takes
+// the same bytes with no padding, so that a hit reads the tophash line and one line holding both
+// its key and its value instead of a key line and a value line.
 // A key or value larger than 128 bytes is stored out of line: its slot holds a pointer.
 #pragma once
 
@@ -79,16 +83,31 @@ struct Bucket {
   static constexpr std::size_t kKeySlotBytes = sizeof(KeyStorage);      // NOLINT(bugprone-sizeof-expression)
   static constexpr std::size_t kValueSlotBytes = sizeof(ValueStorage);  // NOLINT(bugprone-sizeof-expression)
 
+  // Key i beside value i (see the top of this file): the same bytes as Go's two arrays.
+  static constexpr bool kInterleaved =
+      kKeySlotBytes == kValueSlotBytes && alignof(KeyStorage) == alignof(ValueStorage);
+
   std::uint8_t tophash[kSlots];
+  // Go's arrangement: key_bytes holds the 8 keys, value_bytes the 8 values. Interleaved, the two
+  // arrays are one run of 8 (key, value) pairs that starts at key_bytes.
   alignas(KeyStorage) unsigned char key_bytes[kSlots * kKeySlotBytes];
   alignas(ValueStorage) unsigned char value_bytes[kSlots * kValueSlotBytes];
   Bucket* overflow;
 
   KeyStorage* key_slot(std::size_t i) noexcept {
-    return std::launder(reinterpret_cast<KeyStorage*>(key_bytes + i * kKeySlotBytes));
+    if constexpr (kInterleaved) {
+      return std::launder(reinterpret_cast<KeyStorage*>(pairs() + i * (kKeySlotBytes + kValueSlotBytes)));
+    } else {
+      return std::launder(reinterpret_cast<KeyStorage*>(key_bytes + i * kKeySlotBytes));
+    }
   }
   ValueStorage* value_slot(std::size_t i) noexcept {
-    return std::launder(reinterpret_cast<ValueStorage*>(value_bytes + i * kValueSlotBytes));
+    if constexpr (kInterleaved) {
+      return std::launder(
+          reinterpret_cast<ValueStorage*>(pairs() + i * (kKeySlotBytes + kValueSlotBytes) + kKeySlotBytes));
+    } else {
+      return std::launder(reinterpret_cast<ValueStorage*>(value_bytes + i * kValueSlotBytes));
+    }
   }
   const K& key(std::size_t i) noexcept {
     if constexpr (Slot<K>::kIndirect) {
@@ -129,6 +148,10 @@ struct Bucket {
       __builtin_prefetch(base + sizeof(Bucket) - 1, kReadWrite);  // the last line, if it straddles one more
     }
   }
+
+  // The run of interleaved pairs: the bucket's bytes from key_bytes on (key_bytes and
+  // value_bytes are adjacent when kInterleaved, see the static_assert below).
+  unsigned char* pairs() noexcept { return reinterpret_cast<unsigned char*>(this) + offsetof(Bucket, key_bytes); }
 
   // Go's evacuated(b): a bucket's first cell tells whether the whole bucket was evacuated.
   bool evacuated() const noexcept { return tophash[0] > kEmptyOne && tophash[0] < kMinTopHash; }
@@ -179,8 +202,31 @@ void mark_empty_rest(Bucket* first, Bucket* b, std::size_t i) noexcept {
   }
 }
 
+// Go's bucket size (cmd/compile's bmap): tophash, 8 keys, 8 values and the overflow pointer, each
+// aligned as its type is, the whole rounded to the largest alignment.
+template <class K, class V>
+constexpr std::size_t go_bucket_bytes() {
+  using B = Bucket<K, V>;
+  auto align = [](std::size_t n, std::size_t a) { return (n + a - 1) / a * a; };
+  std::size_t bytes = kSlots;
+  bytes = align(bytes, alignof(typename B::KeyStorage)) + kSlots * B::kKeySlotBytes;
+  bytes = align(bytes, alignof(typename B::ValueStorage)) + kSlots * B::kValueSlotBytes;
+  bytes = align(bytes, alignof(void*)) + sizeof(void*);
+  return align(bytes, alignof(B));
+}
+
+// Interleaving is only allowed where it changes no byte: the pairs are exactly the two arrays.
+template <class K, class V>
+constexpr bool keeps_go_layout_bytes() {
+  using B = Bucket<K, V>;
+  return sizeof(B) == go_bucket_bytes<K, V>() &&
+         (!B::kInterleaved || offsetof(B, value_bytes) == offsetof(B, key_bytes) + kSlots * B::kKeySlotBytes);
+}
+
 static_assert(std::endian::native == std::endian::little, "cells() puts cell i in byte i");
 static_assert(std::is_trivial_v<Bucket<std::int64_t, std::int64_t>>);
 static_assert(sizeof(Bucket<std::int64_t, std::int64_t>) == 144, "Go's bucket size for map[int64]int64");
+static_assert(Bucket<std::int64_t, std::int64_t>::kInterleaved && keeps_go_layout_bytes<std::int64_t, std::int64_t>());
+static_assert(!Bucket<std::uint8_t, std::int64_t>::kInterleaved && keeps_go_layout_bytes<std::uint8_t, std::int64_t>());
 
 }  // namespace mapcore::internal

@@ -3,7 +3,7 @@
 
 The lint must reject each deliberately broken copy with the finding that names the fault, so it cannot pass
 vacuously. The scaled copy must differ only in time constants and still fire on the scaled timeline under promtool.
-Environment: PROMTOOL (default "promtool").
+Environment: PROMTOOL (default "promtool"); PYTHONPATH holds python/ and alerts/ (CMake's test environment sets it).
 """
 
 import os
@@ -16,12 +16,11 @@ import unittest
 
 import yaml
 
-ALERTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ALERTS_DIR)
+import lint_rules
+import scale_rules
+import tune_rules
 
-import lint_rules  # noqa: E402
-import scale_rules  # noqa: E402
-import tune_rules  # noqa: E402
+ALERTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 RULES = os.path.join(ALERTS_DIR, "mapscope.rules.yml")
 RUNBOOKS = os.path.join(os.path.dirname(ALERTS_DIR), "docs", "runbooks.md")
@@ -78,7 +77,8 @@ class ScaleRulesTest(unittest.TestCase):
                 self.assertEqual(rule[field], after_rules[key][field], f"{key} {field}")
 
     def test_uneven_factor_rounds_to_milliseconds(self):
-        text = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: rate(x[15m]) > 0 and y offset 1h\n    for: 1h30m\n"
+        text = ("groups:\n- name: g\n  rules:\n  - alert: A\n"
+                "    expr: rate(x[15m]) > 0 and y offset 1h\n    for: 1h30m\n")
         scaled, changes = scale_rules.scale_text(text, 7)
         self.assertEqual(changes, 3)
         self.assertIn("rate(x[128571ms])", scaled)
@@ -320,7 +320,8 @@ class LintRulesTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             test_file = os.path.join(tmp, "one.test.yml")
             with open(test_file, "w", encoding="utf-8") as f:
-                f.write("tests:\n- alert_rule_test:\n  - {eval_time: 1m, alertname: MapscopeAgentDown, exp_alerts: []}\n")
+                f.write("tests:\n- alert_rule_test:\n"
+                        "  - {eval_time: 1m, alertname: MapscopeAgentDown, exp_alerts: []}\n")
             findings = lint_rules.lint(RULES, None, [test_file])
         self.assertTrue(any("no test case where MapscopeAgentDown fires" in f for f in findings), findings)
         self.assertFalse(any("MapscopeAgentDown must not fire" in f for f in findings), findings)

@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 
-from exposition import Exposition, ExpositionError
+from mapscope_prom.exposition import Exposition, ExpositionError
 
 MIB = 1024 * 1024
 # The exporter's metric contract: family -> type.
@@ -246,8 +246,8 @@ def check_process_and_agent(run):
                "heap: far less obtained from the OS than in use")
     run.expect(run.now("process_threads") >= len(MAPS) + 1, "process: fewer threads than scenarios")
     info = run.last.select("mapscope_build_info")
-    run.expect(len(info) == 1 and info[0][1] == 1 and all(info[0][0].get(k) for k in
-                                                         ("version", "revision", "compiler")),
+    run.expect(len(info) == 1 and info[0][1] == 1
+               and all(info[0][0].get(k) for k in ("version", "revision", "compiler")),
                f"mapscope_build_info: {info}")
     run.expect(run.now("mapscope_tracked_maps") == len(MAPS), "mapscope_tracked_maps: not 6")
     run.expect(run.now("mapscope_track_rejected_total") == 0, "mapscope_track_rejected_total: not 0")

@@ -1,0 +1,12 @@
+"""mapscope_prom: the Python helpers of mapscope's Prometheus side, shared by dashboards/, alerts/ and tests/.
+
+- promql: a scanner of PromQL expressions (selectors, ranges, enclosing calls, aggregations).
+- grafana: dashboards' panels, query variables and Grafana's variable interpolation.
+- findings: the `WHERE: message` findings of the checkers of shipped files.
+- api: a client of Prometheus's HTTP API.
+- exposition: a parser of Prometheus's text exposition format.
+
+Standard library only, except PyYAML (Debian's python3-yaml) where a tool reads YAML. The tools and tests find
+this package through PYTHONPATH, set to the `python/` folder by CMake's test environment and by tests/e2e/lib.sh;
+run a tool by hand as `PYTHONPATH=python python3 alerts/lint_rules.py ...` from the source tree.
+"""

@@ -4,8 +4,10 @@
 Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38,
 `id` null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
 query variables with multi, includeAll, allValue ".+", refresh 2 and datasource ${datasource}, each filtering on the
-variables before it. Panels: a title, a description, a unit and datasource ${datasource}; a known panel type; a
-place on the 24-column grid that overlaps no other; heatmaps read `format: heatmap` targets. Queries: every
+variables before it. Panels: a title, a description, a unit (a Grafana unit id, or a custom unit written as
+Grafana reads it: `suffix:TEXT`, `prefix:TEXT`, `count:TEXT`, `si:TEXT`, `currency:TEXT`, `time:FORMAT`) and
+datasource ${datasource}; a known panel type; a place on the 24-column grid that overlaps no other; heatmaps read
+`format: heatmap` targets. Annotations: Prometheus queries on ${datasource}, held to the query rules. Queries: every
 selector filters on job=~"$job" and instance=~"$instance" (and map=~"$map" for mapcore_map_* series); rate() and
 increase() read counters over [$__rate_interval]; counters (_total, and histogram _bucket/_count/_sum) appear only
 inside rate() or increase(); only known variables are used. Finally every query and variable selector, with the
@@ -34,6 +36,11 @@ UID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 FILTER_VARIABLES = ("job", "instance", "map")
 PANEL_TYPES = {"timeseries", "stat", "bargauge", "heatmap", "table", "gauge", "barchart", "text", "row"}
 RATE_FUNCTIONS = {"rate", "increase"}
+# Grafana's unit ids the dashboards may use (Grafana's value formats; an unknown id shows the bare number).
+UNITS = {"none", "short", "bool", "percent", "percentunit", "bytes", "decbytes", "bits", "s", "ms", "µs", "ns",
+         "dtdurations", "ops", "reqps", "rps", "wps", "iops", "cps", "Bps", "binBps"}
+# Custom units: KIND:TEXT, TEXT right after the colon.
+CUSTOM_UNIT = re.compile(r"^(?:suffix|prefix|count|si|currency|time):\S.*$")
 # Values that make an expression parse where Grafana would substitute its variables.
 SUBSTITUTES = {"__rate_interval": "1m", "__interval": "15s", "__range": "1h", "job": ".+", "instance": ".+",
                "map": ".+"}
@@ -68,6 +75,7 @@ class DashboardChecker:
         self.check_top_level(board)
         self.check_variables(board.get("templating", {}).get("list", []))
         self.check_panels(board)
+        self.check_annotations(board.get("annotations", {}).get("list", []))
 
     def check_top_level(self, board):
         if not UID.match(str(board.get("uid", ""))):
@@ -130,6 +138,15 @@ class DashboardChecker:
                 continue
             self.check_panel(where, panel)
 
+    def check_annotations(self, annotations):
+        for annotation in annotations:
+            if (annotation.get("builtIn") or annotation.get("type") == "dashboard") and not annotation.get("expr"):
+                continue    # Grafana's own annotations of the dashboard
+            where = f"annotation {annotation.get('name', '')!r}"
+            if "datasource" not in annotation:
+                self.add(where, "datasource must be ${datasource}")
+            self.check_target(where, annotation)
+
     def check_grid(self, where, panel, cells):
         grid = panel.get("gridPos") or {}
         try:
@@ -152,8 +169,11 @@ class DashboardChecker:
             self.add(where, "needs a title")
         if not str(panel.get("description", "")).strip():
             self.add(where, "needs a description")
-        if not str(panel.get("fieldConfig", {}).get("defaults", {}).get("unit", "")).strip():
+        unit = str(panel.get("fieldConfig", {}).get("defaults", {}).get("unit", "")).strip()
+        if not unit:
             self.add(where, "needs a unit (fieldConfig.defaults.unit)")
+        elif unit not in UNITS and not CUSTOM_UNIT.match(unit):
+            self.add(where, f"unit {unit!r} is neither a Grafana unit id nor a custom unit such as suffix:TEXT")
         if not is_datasource_ref(panel.get("datasource")):
             self.add(where, "datasource must be ${datasource}")
         panel_targets = panel.get("targets") or []

@@ -124,6 +124,29 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
                              "needs a unit")
         self.assert_rejected(lambda b: panel(b, "Load factor").update(title=" "), "needs a title")
 
+    def test_rejects_units_grafana_does_not_know(self):
+        def set_unit(unit):
+            return lambda b: panel(b, "Load factor")["fieldConfig"]["defaults"].update(unit=unit)
+        self.assert_rejected(set_unit("suffix: buckets/s"), "unit 'suffix: buckets/s' is neither a Grafana unit id")
+        self.assert_rejected(set_unit("buckets/s"), "unit 'buckets/s' is neither a Grafana unit id")
+        board = copy.deepcopy(load(MAP))
+        set_unit("count:buckets/s")(board)
+        self.assertEqual(self.problems_of(board), [])
+
+    # Annotations.
+    def test_rejects_annotation_without_filters_or_datasource(self):
+        def unfiltered(board):
+            board["annotations"]["list"][0]["expr"] = 'ALERTS{alertstate="firing"}'
+        self.assert_rejected(unfiltered, "annotation 'mapscope alerts firing': ALERTS must filter job=~\"$job\"")
+
+        def fixed_datasource(board):
+            board["annotations"]["list"][0]["datasource"] = {"type": "prometheus", "uid": "x1"}
+        self.assert_rejected(fixed_datasource, "annotation 'mapscope alerts firing': datasource must be ${datasource}")
+
+        def unparsable(board):
+            board["annotations"]["list"][0]["expr"] += " +"
+        self.assert_rejected(unparsable, "annotation 'mapscope alerts firing': promtool:")
+
     def test_rejects_panel_with_fixed_datasource(self):
         self.assert_rejected(lambda b: panel(b, "Load factor").update(datasource={"type": "prometheus", "uid": "x1"}),
                              "'Load factor': datasource must be ${datasource}")

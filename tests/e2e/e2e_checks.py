@@ -103,9 +103,11 @@ def check_variables(resolved, expected, where):
                               f"{sorted(set(wanted) - set(resolved[name]))}")
 
 
-def selections(dashboard, resolved):
-    """The two ways a user looks: every variable at All, and every value picked explicitly."""
-    builtins = {"__rate_interval": rate_interval(STEP_SECONDS, SCRAPE_SECONDS), "__interval": f"{STEP_SECONDS}s"}
+def selections(dashboard, resolved, range_seconds):
+    """The two ways a user looks: every variable at All, and every value picked explicitly; range_seconds is the
+    dashboard's time range ($__range)."""
+    builtins = {"__rate_interval": rate_interval(STEP_SECONDS, SCRAPE_SECONDS), "__interval": f"{STEP_SECONDS}s",
+                "__range": f"{max(1, int(range_seconds))}s"}
     all_selected = dict(builtins)
     picked = dict(builtins)
     for name, _, _, all_value in dashboard.query_variables():
@@ -124,7 +126,7 @@ def dashboards(args):
         resolved = resolve_variables(api, dashboard, args.start, end)
         print(f"{dashboard.uid}: variables " + "; ".join(f"{k}={','.join(v)}" for k, v in resolved.items()))
         check_variables(resolved, expected, dashboard.uid)
-        for label, values in selections(dashboard, resolved):
+        for label, values in selections(dashboard, resolved, end - args.start):
             for title, ref, expr in dashboard.targets():
                 total += 1
                 result = api.query_range(substitute(expr, values), args.start, end, STEP_SECONDS)
@@ -191,7 +193,7 @@ def fleet(args):
     at = time.time() - 2 * SCRAPE_SECONDS   # both agents' latest scrapes are in by then
     dashboard = Dashboard(args.dashboard)
     resolved = resolve_variables(api, dashboard, at - 60, at)
-    values = dict(selections(dashboard, resolved)[0][1])   # All for job and map
+    values = dict(selections(dashboard, resolved, 60)[0][1])   # All for job and map
     failures = []
     for title, ref, expr in dashboard.targets():
         try:

@@ -3,10 +3,12 @@
 
 Alerts: CamelCase names sharing the first word "Mapscope", the required set present, a `for:`, `severity` of
 critical/warning/info and no other label, exactly the annotations summary (a static sentence), description
-(templated: names the instance, the map for per-map alerts, and the value) and runbook_url (pointing at the alert's
-own section of the runbooks). Recording rules: `level:metric:operations` names whose metric appears in the
+(templated: names the instance, the map for per-map alerts, and the value; an alert on absent() has neither instance
+nor a telling value, so its description only has to exist) and runbook_url (pointing at the alert's own section of
+the runbooks). Recording rules: `level:metric:operations` names whose metric appears in the
 expression, whose level labels survive the aggregation and whose window suffix matches the expression's window.
-With --runbooks: every runbook anchor exists and every `# threshold:` is documented there with its value.
+With --runbooks: every runbook anchor exists and every `# threshold:` is documented with its value in the table of
+its "Thresholds" section.
 With --tests: every alert has a promtool test case where it fires and one where it must not.
 
 usage: lint_rules.py RULES [--runbooks docs/runbooks.md] [--tests TEST.yml ...]
@@ -33,6 +35,9 @@ REQUIRED_ALERTS = (
     "MapscopeWritePauseHigh",
     "MapscopeHeapGrowing",
     "MapscopeAgentDown",
+    "MapscopeAgentAbsent",
+    "MapscopeConfigReloadFailed",
+    "MapscopeTrackRejected",
 )
 SEVERITIES = ("critical", "warning", "info")
 ANNOTATIONS = {"summary", "description", "runbook_url"}
@@ -107,6 +112,11 @@ def is_per_map(scan):
                for s in scan.selectors)
 
 
+def is_absence(scan):
+    """Alerts on absent() fire with no series behind them: no instance label, a value of 1."""
+    return any(s.function in ("absent", "absent_over_time") for s in scan.selectors)
+
+
 def scan_expr(kind, name, rule, where, findings):
     """The scan of a rule's expression, or None (with a finding) when it cannot be scanned."""
     try:
@@ -127,7 +137,7 @@ def lint_alert_annotations(rule, scan, where, findings):
     if summary and ("{{" in summary or not summary[0].isupper() or not summary.endswith(".")):
         findings.add(where, f"alert {name}: summary must be a static sentence with a capital and a period")
     description = str(annotations.get("description", ""))
-    if description:
+    if description and not is_absence(scan):
         lint_description(name, description, is_per_map(scan), where, findings)
     runbook = str(annotations.get("runbook_url", ""))
     if runbook and not runbook.endswith("runbooks.md#" + name.lower()):
@@ -212,11 +222,13 @@ def lint_runbooks(path, alerts, thresholds, findings):
         text = f.read()
     anchors = set()
     documented = {}
+    section = None
     for line in text.split("\n"):
         heading = _HEADING.match(line)
         if heading:
             anchors.add(github_anchor(heading["text"]))
-        row = _DOC_THRESHOLD_ROW.match(line)
+            section = heading["text"]
+        row = _DOC_THRESHOLD_ROW.match(line) if section == "Thresholds" else None
         if row:
             documented[row["name"]] = row["value"].strip()
     for alert in alerts:

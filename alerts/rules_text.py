@@ -1,7 +1,9 @@
-"""Text-level helpers shared by scale_rules.py and tune_rules.py.
+"""Text-level helpers of the rule tools: Prometheus durations and number literals, and which lines of a rule file
+hold PromQL.
 
-The tools edit a Prometheus rule file as text, line by line, so that a rendered copy differs from the original only
-in the tokens they are asked to change: comments, quoting and layout stay as written.
+scale_rules.py edits a rule file as text, line by line, so that a scaled copy differs from the original only in
+the tokens it changes: comments, quoting and layout stay as written. build_rules.py writes numbers the same way, and
+lint_rules.py reads the tagged literals back.
 """
 
 import re

@@ -375,11 +375,8 @@ def main(argv):
                 if f.read() != text:
                     print("build_rules: out of date, run alerts/build_rules.py: mapscope.rules.yml", file=sys.stderr)
                     return 1
-        elif args.out == "-":
-            sys.stdout.write(text)
         else:
-            with open(args.out, "w", encoding="utf-8") as f:
-                f.write(text)
+            rules_text.write_rules(args.out, text)
     except (OSError, ConfigError) as err:
         print(f"build_rules: {err}", file=sys.stderr)
         return 2

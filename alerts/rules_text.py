@@ -7,6 +7,7 @@ lint_rules.py reads the tagged literals back.
 """
 
 import re
+import sys
 
 # A Prometheus duration: one or more number+unit pairs, largest unit first (e.g. 1h30m, 250ms).
 DURATION = re.compile(r"^(?:\d+(?:ms|s|m|h|d|w|y))+$")
@@ -85,3 +86,12 @@ def split_comment(line):
         elif ch == "#":
             return line[:i], line[i:]
     return line, ""
+
+
+def write_rules(path, text):
+    """Writes a rendered rule file to path, or to stdout when path is "-"."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)

@@ -40,7 +40,8 @@ FAMILIES = {
     "process_open_fds": "gauge", "process_max_fds": "gauge", "process_start_time_seconds": "gauge",
     "process_threads": "gauge",
     "mapscope_build_info": "gauge", "mapscope_tracked_maps": "gauge", "mapscope_track_rejected_total": "counter",
-    "mapscope_collector_duration_seconds": "gauge", "mapscope_config_last_reload_successful": "gauge",
+    "mapscope_scrape_collector_duration_seconds": "gauge", "mapscope_scrape_collector_success": "gauge",
+    "mapscope_config_last_reload_successful": "gauge",
     "mapscope_config_last_reload_success_timestamp_seconds": "gauge",
     "mapscope_scenario_operations_total": "counter", "mapscope_scenario_phase": "gauge",
     "mapscope_scenario_running": "gauge", "mapscope_scenario_passes_total": "counter",
@@ -253,8 +254,10 @@ def check_process_and_agent(run):
     run.expect(run.now("mapscope_track_rejected_total") == 0, "mapscope_track_rejected_total: not 0")
     run.expect(run.now("mapscope_config_last_reload_successful") == 1, "config: last load not successful")
     for source in ("maps", "heap", "process", "agent", "gc", "scenarios"):
-        run.expect(run.now("mapscope_collector_duration_seconds", collector=source) >= 0,
-                   f"mapscope_collector_duration_seconds{{collector={source}}}: missing")
+        run.expect(run.now("mapscope_scrape_collector_duration_seconds", collector=source) >= 0,
+                   f"mapscope_scrape_collector_duration_seconds{{collector={source}}}: missing")
+        run.expect(run.now("mapscope_scrape_collector_success", collector=source) == 1,
+                   f"mapscope_scrape_collector_success{{collector={source}}}: not 1")
 
 
 def main(argv):

@@ -84,12 +84,6 @@ def panels(board):
     return walk(board.get("panels", []))
 
 
-def annotation_queries(board):
-    """The Prometheus annotation queries of the dashboard: [(name, expr)]."""
-    return [(a.get("name", "?"), a["expr"]) for a in board.get("annotations", {}).get("list", [])
-            if a.get("expr")]
-
-
 class Dashboard:
     """A dashboard JSON file, read for its query variables and panel queries."""
 

@@ -194,11 +194,11 @@ def groups(config):
             "The agent at {{ $labels.instance }} (job {{ $labels.job }}) rejected its configuration file at the last "
             "reload and keeps running the configuration it had (last_reload_successful is {{ $value }})."),
         Alert("MapscopeTrackRejected", [
-            # A counter that first shows up above zero (refusals before the first scrape, as a service that tracks
-            # more maps than its limit as it starts makes) has no increase: the second arm counts it while young.
-            "increase(mapscope_track_rejected_total[15m]) > 0",
+            # A counter younger than the window counts every refusal it holds, including those before the first
+            # scrape (a service that tracks more maps than its limit as it starts), which increase() cannot see.
+            "mapscope_track_rejected_total > 0 unless mapscope_track_rejected_total offset 15m",
             "or",
-            "  mapscope_track_rejected_total > 0 unless mapscope_track_rejected_total offset 15m",
+            "  increase(mapscope_track_rejected_total[15m]) > 0",
         ], "1m", "warning",
             "An agent refused to track maps, so they are not exported.",
             "The agent at {{ $labels.instance }} refused {{ $value | humanize }} track() calls in the last 15 "

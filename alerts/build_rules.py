@@ -103,9 +103,7 @@ def groups(config):
         Record("job_op:mapcore_map_operations:rate5m", ["sum by (job, op) (rate(mapcore_map_operations_total[5m]))"]),
         Record("instance:mapcore_map_entries:sum", ["sum by (job, instance) (mapcore_map_entries)"]),
     ])
-    alerts = Group("mapscope.alerts", "The recording rules that alerts read live in the alerts' own group: rules "
-                   "of one group run in order at the same timestamp, while separate groups run independently and "
-                   "would feed the alerts values one interval old.", [
+    alert_rules = [
         Record("map:mapcore_map_evacuated_buckets:increase15m",
                ["sum without (trigger) (increase(mapcore_map_evacuated_buckets_total[15m]))"],
                comment="Evacuation progress of each map, whatever triggered it (writes or the collector)."),
@@ -215,7 +213,10 @@ def groups(config):
             "Prometheus has no mapscope agent to scrape, so no map is watched.",
             f"No target of the agents' jobs ({up}) has been known to Prometheus for 15 minutes: service discovery "
             "finds none or the scrape configuration lost the job."),
-    ])
+    ]
+    alerts = Group("mapscope.alerts", "The recording rules that alerts read live in the alerts' own group: rules "
+                   "of one group run in order at the same timestamp, while separate groups run independently and "
+                   "would feed the alerts values one interval old.", alert_rules)
     return [records, alerts]
 
 

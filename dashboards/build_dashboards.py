@@ -111,8 +111,8 @@ def quantiles(title, description, histogram, labels, by):
         return (f"histogram_quantile({q}, sum by ({by}, le) "
                 f"(rate({histogram}_bucket{{{labels}}}[$__rate_interval])))")
     legend = " ".join("{{" + label + "}}" for label in by.split(", "))
-    return timeseries(title, description, "s", targets((quantile(0.5), "p50 " + legend),
-                                                        (quantile(0.99), "p99 " + legend)))
+    return timeseries(title, description, "s",
+                      targets((quantile(0.5), "p50 " + legend), (quantile(0.99), "p99 " + legend)))
 
 
 def query_variable(name, label, query):

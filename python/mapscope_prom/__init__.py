@@ -6,7 +6,8 @@
 - api: a client of Prometheus's HTTP API.
 - exposition: a parser of Prometheus's text exposition format.
 
-Standard library only, except PyYAML (Debian's python3-yaml) where a tool reads YAML. The tools and tests find
+The package needs Python's standard library only (the tools that read YAML add Debian's python3-yaml). The tools
+and tests find
 this package through PYTHONPATH, set to the `python/` folder by CMake's test environment and by tests/e2e/lib.sh;
 run a tool by hand as `PYTHONPATH=python python3 alerts/lint_rules.py ...` from the source tree.
 """

@@ -7,7 +7,6 @@
 - exposition: a parser of Prometheus's text exposition format.
 
 The package needs Python's standard library only (the tools that read YAML add Debian's python3-yaml). The tools
-and tests find
-this package through PYTHONPATH, set to the `python/` folder by CMake's test environment and by tests/e2e/lib.sh;
-run a tool by hand as `PYTHONPATH=python python3 alerts/lint_rules.py ...` from the source tree.
+and tests find it through PYTHONPATH, set to the `python/` folder by CMake's test environment and by
+tests/e2e/lib.sh; run a tool by hand as `PYTHONPATH=python python3 alerts/lint_rules.py ...` from the source tree.
 """

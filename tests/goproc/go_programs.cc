@@ -97,7 +97,7 @@ fs::path build_go(const GoBuild& build) {
   const auto out_dir = work_dir() / "programs";
   fs::create_directories(out_dir);
   const auto output = out_dir / (build.name + "-go" + build.version);
-  FileLock lock(out_dir / ".lock");
+  FileLock lock(output.string() + ".lock");
   // Rebuilt when a source file is newer than the program.
   bool fresh = fs::exists(output);
   for (const auto& entry : fs::directory_iterator(build.source)) {

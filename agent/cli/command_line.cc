@@ -34,7 +34,8 @@ void CommandLine::add_go_pids(config::Config& config) const {
     const auto same = std::find_if(config.go_targets.begin(), config.go_targets.end(),
                                    [pid](const config::GoTarget& target) { return target.pid == pid; });
     if (same != config.go_targets.end()) {
-      throw std::invalid_argument("--go.pid=" + std::to_string(pid) + ": the configuration already watches it (go_targets[" +
+      throw std::invalid_argument("--go.pid=" + std::to_string(pid) +
+                                  ": the configuration already watches it (go_targets[" +
                                   std::to_string(same - config.go_targets.begin()) + "])");
     }
     config::GoTarget target;

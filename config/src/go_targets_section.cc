@@ -32,8 +32,8 @@ bool is_identifier_char(unsigned char c) {
 
 // A character that can appear in neither an import path nor a Go identifier.
 bool is_foreign(unsigned char c) {
-  return c <= ' ' || c == 0x7f || std::string_view("\"'`()[]{}*,;:\\|<>?!#$%&=^").find(static_cast<char>(c)) !=
-                                      std::string_view::npos;
+  return c <= ' ' || c == 0x7f ||
+         std::string_view("\"'`()[]{}*,;:\\|<>?!#$%&=^").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 // A symbol path is an import path, a dot, a variable and optionally .field.field: the last element (after
@@ -45,12 +45,12 @@ std::optional<std::string> symbol_path_problem(std::string_view path) {
   const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
   const std::size_t dot = last.rfind('.');
   const std::string_view name = dot == std::string_view::npos ? std::string_view() : last.substr(dot + 1);
-  const bool well_formed = clean && is_valid_utf8(path) && !path.starts_with('/') && !path.starts_with('.') &&
-                           path.find("//") == std::string_view::npos &&
-                           path.find("..") == std::string_view::npos && last.find('.') != 0 &&
-                           !name.empty() && is_identifier_start(static_cast<unsigned char>(name.front())) &&
-                           std::all_of(name.begin(), name.end(),
-                                       [](char c) { return is_identifier_char(static_cast<unsigned char>(c)); });
+  const bool well_formed =
+      clean && is_valid_utf8(path) && !path.starts_with('/') && !path.starts_with('.') &&
+      path.find("//") == std::string_view::npos && path.find("..") == std::string_view::npos &&
+      last.find('.') != 0 && !name.empty() && is_identifier_start(static_cast<unsigned char>(name.front())) &&
+      std::all_of(name.begin(), name.end(),
+                  [](char c) { return is_identifier_char(static_cast<unsigned char>(c)); });
   if (well_formed) {
     return std::nullopt;
   }
@@ -92,7 +92,8 @@ std::string read_utf8_path(const Field& field) {
 std::string read_exe(const Field& field) {
   std::string path = read_utf8_path(field);
   if (!path.starts_with('/') || path.ends_with('/')) {
-    field.fail(detail::quoted(path) + " is not an absolute path to a file; expected a path such as /usr/bin/prometheus");
+    field.fail(detail::quoted(path) +
+               " is not an absolute path to a file; expected a path such as /usr/bin/prometheus");
   }
   return std::filesystem::path(path).lexically_normal().string();
 }
@@ -107,8 +108,9 @@ void read_finder(const MappingReader& section, GoTarget& target) {
       continue;
     }
     if (first) {
-      section.self().fail_at(value->key_mark, "both \"" + std::string(first_key) + "\" and \"" + std::string(key) +
-                                          "\"; expected exactly one of pid, pid_file, exe");
+      section.self().fail_at(value->key_mark, "both \"" + std::string(first_key) + "\" and \"" +
+                                                  std::string(key) +
+                                                  "\"; expected exactly one of pid, pid_file, exe");
     }
     first = value;
     first_key = key;
@@ -139,7 +141,7 @@ GoTarget read_go_target(const Field& field) {
   if (auto value = section.find("min_bytes")) {
     if (maps) {
       field.fail_at(value->key_mark,
-                     "min_bytes applies only without maps (to every global map); expected one of them");
+                    "min_bytes applies only without maps (to every global map); expected one of them");
     }
     target.min_bytes = read_size(*value, 0, kMaxMinBytes);
   }
@@ -170,9 +172,8 @@ void check_distinct(const std::vector<Field>& items, const std::vector<GoTarget>
     const std::string first = " (first at line " + std::to_string(target_mark(items[i]).line + 1) + ")";
     const std::string name = known_name(target);
     if (!name.empty() && name == known_name(other)) {
-      items[last].fail_at(target_mark(items[last]),
-                          "duplicate target name " + detail::quoted(name) + first +
-                              "; expected unique names (give one with name:)");
+      items[last].fail_at(target_mark(items[last]), "duplicate target name " + detail::quoted(name) + first +
+                                                        "; expected unique names (give one with name:)");
     }
     const bool same_process = (target.pid != 0 && target.pid == other.pid) ||
                               (!target.pid_file.empty() && target.pid_file == other.pid_file) ||

@@ -17,6 +17,7 @@
 
 #include "exposition.h"
 #include "http_client.h"
+#include "log_capture.h"
 #include "mapscope/exporter/exporter.h"
 #include "mapscope/exporter/logger.h"
 #include "mapscope/goproc/go_target_metrics.h"
@@ -29,20 +30,6 @@ using goproc::MapReading;
 using goproc::ProcessReading;
 using goproc::TargetReading;
 using Labels = std::map<std::string, std::string>;
-
-class LogCapture {
- public:
-  LogCapture() {
-    exporter::Logger::global().set_sink([this](std::string_view line) { lines.emplace_back(line); });
-  }
-  ~LogCapture() { exporter::Logger::global().set_sink(nullptr); }
-  std::size_t count(const std::string& fragment) const {
-    return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
-      return line.find(fragment) != std::string::npos;
-    }));
-  }
-  std::vector<std::string> lines;
-};
 
 // A map frozen in the middle of a doubling from B=11 to B=12, as Go leaves one that stops being written.
 MapReading frozen_map(std::string path) {
@@ -83,7 +70,8 @@ TargetReading up(std::string name, std::vector<ProcessReading> processes) {
   reading.up = true;
   reading.processes = std::move(processes);
   for (ProcessReading& process : reading.processes) {
-    process.label = reading.processes.size() == 1 ? reading.name : reading.name + ":" + std::to_string(process.pid);
+    process.label =
+        reading.processes.size() == 1 ? reading.name : reading.name + ":" + std::to_string(process.pid);
   }
   return reading;
 }
@@ -184,11 +172,10 @@ TEST(GoTargetMetrics, TargetAndProcessFamilies) {
   reading.read_errors_total["memory"] = 2;
   const Exposition e = render(metrics.families({reading}, {}));
   EXPECT_EQ(e.value("mapscope_go_target_up", {{"target", "api"}}), 1);
-  EXPECT_EQ(e.value("mapscope_go_target_info", {{"target", "api"},
-                                                {"pid", "100"},
-                                                {"go_version", "go1.19.8"},
-                                                {"exe", "/usr/local/bin/api"}}),
-            1);
+  EXPECT_EQ(
+      e.value("mapscope_go_target_info",
+              {{"target", "api"}, {"pid", "100"}, {"go_version", "go1.19.8"}, {"exe", "/usr/local/bin/api"}}),
+      1);
   EXPECT_EQ(e.value("mapscope_go_heap_inuse_bytes", {{"target", "api"}}), 8 << 20);
   EXPECT_EQ(e.value("mapscope_go_heap_sys_bytes", {{"target", "api"}}), 12 << 20);
   EXPECT_EQ(e.value("mapscope_go_gc_cycles_total", {{"target", "api"}}), 42);
@@ -313,8 +300,8 @@ TEST(GoTargetMetrics, AnExporterServesGoAndMapcoreMapsAsOneFamily) {
   mapcore::Map<std::int64_t, std::int64_t> map;
   map.insert_or_assign(1, 1);
   const auto handle = exporter.track("local", map);
-  const auto go = exporter.add_source(
-      std::make_shared<ReadingsSource>(std::vector{up("api", {process(100, {frozen_map("main.sessions")})})}));
+  const auto go = exporter.add_source(std::make_shared<ReadingsSource>(
+      std::vector{up("api", {process(100, {frozen_map("main.sessions")})})}));
   ASSERT_TRUE(go.active());
   const std::string body = http_get(exporter.port(), "/metrics").body;
   const Exposition e = parse_exposition(body);

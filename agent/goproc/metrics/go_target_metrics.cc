@@ -41,20 +41,22 @@ std::vector<prometheus::MetricFamily> empty_families() {
   f[kInfo] = make_family("mapscope_go_target_info",
                          "Each process read for a Go target: its pid, Go version and executable. Always 1.",
                          MetricType::Gauge);
-  f[kHeapInuse] = make_family("mapscope_go_heap_inuse_bytes",
-                              "Bytes in in-use spans of the Go heap (runtime.MemStats.HeapInuse).",
-                              MetricType::Gauge);
-  f[kHeapSys] = make_family("mapscope_go_heap_sys_bytes",
-                            "Bytes of heap memory the Go runtime obtained from the OS (runtime.MemStats.HeapSys).",
-                            MetricType::Gauge);
-  f[kGcCycles] = make_family("mapscope_go_gc_cycles_total",
-                             "Completed GC cycles of the Go program (runtime.MemStats.NumGC).", MetricType::Counter);
+  f[kHeapInuse] =
+      make_family("mapscope_go_heap_inuse_bytes",
+                  "Bytes in in-use spans of the Go heap (runtime.MemStats.HeapInuse).", MetricType::Gauge);
+  f[kHeapSys] =
+      make_family("mapscope_go_heap_sys_bytes",
+                  "Bytes of heap memory the Go runtime obtained from the OS (runtime.MemStats.HeapSys).",
+                  MetricType::Gauge);
+  f[kGcCycles] =
+      make_family("mapscope_go_gc_cycles_total",
+                  "Completed GC cycles of the Go program (runtime.MemStats.NumGC).", MetricType::Counter);
   f[kGcPause] = make_family("mapscope_go_gc_pause_seconds",
                             "Stop-the-world GC pauses of the Go program seen by the agent since it started "
                             "watching the process.",
                             MetricType::Histogram);
-  f[kReadErrors] = make_family("mapscope_go_read_errors_total",
-                               "Failed reads of the Go target, by kind.", MetricType::Counter);
+  f[kReadErrors] = make_family("mapscope_go_read_errors_total", "Failed reads of the Go target, by kind.",
+                               MetricType::Counter);
   return f;
 }
 
@@ -152,8 +154,8 @@ void GoTargetMetrics::keep_only(const std::vector<std::string>& names) {
 }
 
 void GoTargetMetrics::log_changes(const TargetReading& reading, TargetState& state) {
-  const bool changed = !state.seen || state.up != reading.up ||
-                       (!reading.up && state.down_reason != reading.down_reason);
+  const bool changed =
+      !state.seen || state.up != reading.up || (!reading.up && state.down_reason != reading.down_reason);
   state.seen = true;
   state.up = reading.up;
   state.down_reason = reading.up ? std::string() : reading.down_reason;

@@ -268,21 +268,28 @@ class Watching(unittest.TestCase):
         first = self.fixture()
         second = self.fixture()
         config_file = write_temp("server: {listen_address: 127.0.0.1:0}\ngo_targets:\n"
-                                 "  - {name: one, pid: %d, maps: [main.grown]}\n" % first.pid)
+                                 "  - {name: one, pid: %d, maps: [main.grown, main.doubling]}\n" % first.pid)
         agent = self.agent(config_file=config_file)
-        self.assertEqual(set(dict(l)["target"] for l in series(scrape(agent), "mapscope_go_target_up")), {"one"})
+        exposition = scrape(agent)
+        self.assertEqual(set(dict(l)["target"] for l in series(exposition, "mapscope_go_target_up")), {"one"})
+        grow_seen = value(exposition, "mapcore_map_grow_start_timestamp_seconds", map="main.doubling", target="one")
+        self.assertGreater(grow_seen, 0)
 
         listed = ["main.drained", "main.empty", "main.srv.cache", "main.names", "main.bigKeys"]
+        time.sleep(0.01)
         with open(config_file, "w") as handle:
             handle.write("server: {listen_address: 127.0.0.1:0}\ngo_targets:\n"
-                         "  - {name: one, pid: %d, maps: [main.grown]}\n"
+                         "  - {name: one, pid: %d, maps: [main.grown, main.doubling]}\n"
                          "  - {name: two, pid: %d, maps: [%s]}\n" % (first.pid, second.pid, ", ".join(listed)))
         status, _, _ = agent.get("/-/reload", method="POST")
         self.assertEqual(status, 200)
         exposition = scrape(agent)
         self.assertEqual(value(exposition, "mapscope_go_target_up", target="two"), 1)
         self.assert_maps_match_the_view(exposition, second, "two", listed=listed)
-        self.assert_maps_match_the_view(exposition, first, "one", listed=["main.grown"])
+        self.assert_maps_match_the_view(exposition, first, "one", listed=["main.grown", "main.doubling"])
+        # An unchanged target keeps its reader, and with it when it first saw the grow.
+        self.assertEqual(value(exposition, "mapcore_map_grow_start_timestamp_seconds", map="main.doubling",
+                               target="one"), grow_seen)
 
         bad_line = "  - {name: one, pid: %d, exe: %s}" % (first.pid, PROGRAM)
         with open(config_file, "w") as handle:

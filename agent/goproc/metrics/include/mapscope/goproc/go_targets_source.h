@@ -41,7 +41,7 @@ class GoTargetsSource final : public exporter::MetricSource {
  private:
   struct Watched {
     std::unique_ptr<Target> target;
-    std::string last_name;             // the name of its last reading that had one
+    std::string last_name;              // the name of its last reading that had one
     std::uint64_t reader_failures = 0;  // reads that threw, counted as read errors of kind "internal"
   };
 

@@ -69,6 +69,7 @@ ParseResult parse_command_line(int argc, char** argv) {
   app.add_option("--go.pid", flags.go_pids,
                  "Watch the Go process with this pid (repeatable); without --config.file no scenarios run")
       ->check(CLI::Range(std::uint32_t{1}, config::GoTarget::kMaxPid))
+      ->type_name("PID")
       ->take_all();
   app.add_flag("--check-config", flags.check_config,
                "Validate the configuration and exit: 0 valid, 2 invalid");

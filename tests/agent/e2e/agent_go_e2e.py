@@ -310,6 +310,29 @@ class Watching(unittest.TestCase):
                    what="target one removed")
         self.assertEqual(value(scrape(agent), "mapscope_go_target_up", target="two"), 1)
 
+    def test_a_pid_file_relative_to_the_configuration_is_read_on_every_scrape(self):
+        first = self.fixture()
+        directory = tempfile.mkdtemp(prefix="mapscope-go-pidfile-")
+        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+        os.mkdir(os.path.join(directory, "run"))
+        pid_file = os.path.join(directory, "run", "api.pid")
+        with open(pid_file, "w") as handle:
+            handle.write("%d\n" % first.pid)
+        config = write_temp("server: {listen_address: 127.0.0.1:0}\n"
+                            "go_targets:\n  - {name: api, pid_file: run/api.pid, maps: [main.names]}\n",
+                            directory=directory)
+        agent = self.agent(config_file=config)
+        exposition = scrape(agent)
+        self.assertEqual(value(exposition, "mapscope_go_target_up", target="api"), 1)
+        self.assert_maps_match_the_view(exposition, first, "api", listed=["main.names"])
+        # The service restarts and writes its new pid: the next scrape reads the new process.
+        second = self.fixture()
+        first.stop()
+        with open(pid_file, "w") as handle:
+            handle.write("%d\n" % second.pid)
+        pids = [dict(labels)["pid"] for labels in series(scrape(agent), "mapscope_go_target_info")]
+        self.assertEqual(pids, [str(second.pid)])
+
     def test_a_process_that_is_not_go_is_down_with_its_reason_beside_one_that_is(self):
         fixture = self.fixture()
         sleeper = subprocess.Popen(["sleep", "300"])

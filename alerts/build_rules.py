@@ -205,8 +205,8 @@ def groups(config):
         ], "5m", "warning",
             "The agent cannot read a Go program it watches, so its maps are not watched.",
             "Go target {{ $labels.target }} of the agent at {{ $labels.instance }} has been unreadable for 5 minutes "
-            "(mapscope_go_target_up is {{ $value }}): the agent's log line msg=\"Go target down\" gives the reason, and "
-            "mapscope_go_read_errors_total{target=\"{{ $labels.target }}\"} counts the failures by kind."),
+            "(mapscope_go_target_up is {{ $value }}): the agent's log line msg=\"Go target down\" gives the "
+            "reason, and mapscope_go_read_errors_total{target=\"{{ $labels.target }}\"} counts the failures by kind."),
         Alert("MapscopeGoGCPauseHigh", [
             'target_quantile:mapscope_go_gc_pause_seconds:histogram_quantile{quantile="0.99"}',
             f"  > {threshold('go_gc_pause_p99_seconds')}",

@@ -4,9 +4,9 @@
 Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38,
 `id` null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
 query variables (and `target` before `map` on a dashboard of Go programs) with multi, includeAll, allValue ".+",
-refresh 2 and datasource ${datasource}, each filtering on the variables before it. Panels: a title, a description, a unit (a Grafana unit id, or a custom unit written as
-Grafana reads it: `suffix:TEXT`, `prefix:TEXT`, `count:TEXT`, `si:TEXT`, `currency:TEXT`, `time:FORMAT`) and
-datasource ${datasource}; a known panel type; a place on the 24-column grid that overlaps no other; heatmaps read
+refresh 2 and datasource ${datasource}, each filtering on the variables before it. Panels: a title, a description,
+a unit (a Grafana unit id, or a custom unit written as Grafana reads it: `suffix:TEXT`, `prefix:TEXT`,
+`count:TEXT`, `si:TEXT`, `currency:TEXT`, `time:FORMAT`) and datasource ${datasource}; a known panel type; a place on the 24-column grid that overlaps no other; heatmaps read
 `format: heatmap` targets. Annotations: Prometheus queries on ${datasource}, held to the query rules. Queries: every
 selector filters on job=~"$job" and instance=~"$instance" (and map=~"$map" for mapcore_map_* series, and on a
 dashboard with a `target` variable target=~"$target" for mapcore_map_* and mapscope_go_* series); rate() and

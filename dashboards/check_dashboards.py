@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
 """Enforces mapscope's Grafana dashboard rules and parses every query with promtool.
 
-Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38,
-`id` null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
+Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38, `id`
+null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
 query variables (and `target` before `map` on a dashboard of Go programs) with multi, includeAll, allValue ".+",
-refresh 2 and datasource ${datasource}, each filtering on the variables before it. Panels: a title, a description,
-a unit (a Grafana unit id, or a custom unit written as Grafana reads it: `suffix:TEXT`, `prefix:TEXT`,
-`count:TEXT`, `si:TEXT`, `currency:TEXT`, `time:FORMAT`) and datasource ${datasource}; a known panel type; a place on the 24-column grid that overlaps no other; heatmaps read
-`format: heatmap` targets. Annotations: Prometheus queries on ${datasource}, held to the query rules. Queries: every
-selector filters on job=~"$job" and instance=~"$instance" (and map=~"$map" for mapcore_map_* series, and on a
-dashboard with a `target` variable target=~"$target" for mapcore_map_* and mapscope_go_* series); rate() and
-increase() read counters over [$__rate_interval]; counters (_total, and histogram _bucket/_count/_sum) appear only
-inside rate() or increase(); only known variables are used. Finally every query and variable selector, with the
-variables replaced by valid values, goes through `promtool check rules`, Prometheus's own parser.
-Provisioning: the dashboard and datasource provider files under provisioning/.
+refresh 2 and datasource ${datasource}, each filtering on the variables before it. Panels: a title, a description, a
+unit (a Grafana unit id, or a custom unit written as Grafana reads it: `suffix:TEXT`, `prefix:TEXT`, `count:TEXT`,
+`si:TEXT`, `currency:TEXT`, `time:FORMAT`) and datasource ${datasource}; a known panel type; a place on the
+24-column grid that overlaps no other; heatmaps read `format: heatmap` targets. Annotations: Prometheus queries on
+${datasource}, held to the query rules. Queries: every selector filters on job=~"$job" and instance=~"$instance"
+(and map=~"$map" for mapcore_map_* series, and on a dashboard with a `target` variable target=~"$target" for
+mapcore_map_* and mapscope_go_* series); rate() and increase() read counters over [$__rate_interval]; counters
+(_total, and histogram _bucket/_count/_sum) appear only inside rate() or increase(); only known variables are used.
+Finally every query and variable selector, with the variables replaced by valid values, goes through `promtool check
+rules`, Prometheus's own parser. Provisioning: the dashboard and datasource provider files under provisioning/.
 
 usage: check_dashboards.py [--promtool PATH] [--provisioning DIR] DASHBOARD.json...
 Prints one line per problem (FILE: where: what) and exits 1 when there is any, 2 on unreadable input.

@@ -25,7 +25,9 @@ fs::path work_dir() {
   return dir;
 }
 
-fs::path fixture_source(const std::string& name) { return fs::path(MAPSCOPE_GOPROC_FIXTURES) / name; }
+fs::path fixture_source(const std::string& name) {
+  return fs::path(MAPSCOPE_GOPROC_FIXTURES) / name;
+}
 
 int run_command(const std::string& command, std::string* output) {
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
@@ -76,7 +78,8 @@ class FileLock {
 
 fs::path goroot(const std::string& version) {
   std::string output;
-  const auto command = quote(MAPSCOPE_GOPROC_TOOLCHAINS) + " " + quote((work_dir() / "toolchains").string()) + " " + version;
+  const auto command =
+      quote(MAPSCOPE_GOPROC_TOOLCHAINS) + " " + quote((work_dir() / "toolchains").string()) + " " + version;
   if (run_command(command, &output) != 0) {
     throw std::runtime_error("go" + version + " toolchain: " + output);
   }
@@ -109,11 +112,11 @@ fs::path build_go(const GoBuild& build) {
     return output;
   }
   const auto cache = work_dir() / ("gocache-" + build.version);
-  std::string command = "cd " + quote(build.source.string()) + " && env GOROOT=" + quote(root.string()) +
-                        " PATH=" + quote((root / "bin").string()) + ":/usr/bin:/bin GOCACHE=" + quote(cache.string()) +
-                        " GOPATH=" + quote((work_dir() / "gopath").string()) +
-                        " GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 HOME=" +
-                        quote(work_dir().string());
+  std::string command =
+      "cd " + quote(build.source.string()) + " && env GOROOT=" + quote(root.string()) +
+      " PATH=" + quote((root / "bin").string()) + ":/usr/bin:/bin GOCACHE=" + quote(cache.string()) +
+      " GOPATH=" + quote((work_dir() / "gopath").string()) +
+      " GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 HOME=" + quote(work_dir().string());
   if (build.version == "1.24") {
     command += build.classic_maps ? " GOEXPERIMENT=noswissmap" : " GOEXPERIMENT=";
   }
@@ -142,7 +145,9 @@ RunningProgram::RunningProgram(const fs::path& program, const std::vector<std::s
   }
 }
 
-RunningProgram::~RunningProgram() { kill_and_wait(); }
+RunningProgram::~RunningProgram() {
+  kill_and_wait();
+}
 
 void RunningProgram::kill_and_wait() {
   if (pid_ > 0) {

@@ -63,7 +63,8 @@ std::variant<MapLocation, std::string> locate_map(const DwarfModel& dwarf, const
   location.steps.push_back(step);
   if (!dwarf.is_map(type)) {
     const auto* t = dwarf.type(type);
-    return path + " is " + (t == nullptr ? std::string("of an unknown type") : "a " + t->name) + ", not a map";
+    return path + " is " + (t == nullptr ? std::string("of an unknown type") : "a " + t->name) +
+           ", not a map";
   }
   location.map_type = type;
   return location;

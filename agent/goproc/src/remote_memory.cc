@@ -52,7 +52,8 @@ RemoteStatus RemoteMemory::read(std::span<const RemotePiece> pieces) {
   return RemoteStatus::kOk;
 }
 
-RemoteStatus RemoteMemory::read_each(std::span<const RemotePiece> pieces, std::vector<RemoteStatus>& statuses) {
+RemoteStatus RemoteMemory::read_each(std::span<const RemotePiece> pieces,
+                                     std::vector<RemoteStatus>& statuses) {
   statuses.assign(pieces.size(), RemoteStatus::kOk);
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     statuses[i] = read(pieces.subspan(i, 1));

@@ -21,8 +21,6 @@
 
 #include "mapscope/goproc/target.h"
 
-extern char** environ;
-
 namespace {
 namespace fs = std::filesystem;
 

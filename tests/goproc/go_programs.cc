@@ -14,8 +14,6 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace mapscope::goproc::test {
 namespace fs = std::filesystem;
 
@@ -99,7 +97,7 @@ fs::path build_go(const GoBuild& build) {
   const auto root = goroot(build.version);
   const auto out_dir = work_dir() / "programs";
   fs::create_directories(out_dir);
-  const auto output = out_dir / (build.name + "-go" + build.version);
+  auto output = out_dir / (build.name + "-go" + build.version);
   FileLock lock(output.string() + ".lock");
   // Rebuilt when a source file is newer than the program.
   bool fresh = fs::exists(output);
@@ -136,6 +134,7 @@ RunningProgram::RunningProgram(const fs::path& program, const std::vector<std::s
   std::vector<std::string> argv_strings{program.string()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_strings.size() + 1);
   for (auto& arg : argv_strings) {
     argv.push_back(arg.data());
   }

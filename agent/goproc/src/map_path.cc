@@ -54,7 +54,14 @@ std::variant<MapLocation, std::string> locate_map(const DwarfModel& dwarf, const
                              : resolved->member(parts[i]);
     if (member == nullptr) {
       const std::string type_name = resolved == nullptr ? "an unknown type" : resolved->name;
-      return path + ": " + reached + " (" + type_name + ") has no field " + parts[i];
+      std::string reason = path;
+      reason.append(": ")
+          .append(reached)
+          .append(" (")
+          .append(type_name)
+          .append(") has no field ")
+          .append(parts[i]);
+      return reason;
     }
     step.offset += member->offset;
     type = member->type;

@@ -21,15 +21,15 @@
 
 #include "mapscope/goproc/target.h"
 
-extern char** environ;
-
 namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaps = 1000;
 pid_t program_pid = 0;
 
-std::string map_path(int index) { return "main.m" + std::to_string(index); }
+std::string map_path(int index) {
+  return "main.m" + std::to_string(index);
+}
 
 // Writes and builds the program: kMaps globals, map i holding (i % 200) * 5 + 1 entries.
 fs::path build_program() {
@@ -50,7 +50,8 @@ fs::path build_program() {
   main.close();
   const auto program = dir / "thousand-maps";
   const std::string command = "cd '" + dir.string() + "' && env GOCACHE='" + (dir / "gocache").string() +
-                              "' GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 '" MAPBENCH_GO "' build -o '" +
+                              "' GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 '" MAPBENCH_GO
+                              "' build -o '" +
                               program.string() + "' .";
   if (std::system(command.c_str()) != 0) {
     std::cerr << "goproc_read_bench: building the Go program failed\n";

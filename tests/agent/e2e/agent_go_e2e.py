@@ -17,7 +17,8 @@ import tempfile
 import time
 import unittest
 
-from agent_harness import (SOURCE_DIR, Agent, parse_exposition, run_agent, value, wait_until, write_temp)
+from agent_harness import SOURCE_DIR, Agent, run_agent, wait_until, write_temp
+from mapscope_prom.exposition import Exposition
 
 FIXTURE_SOURCE = os.path.join(SOURCE_DIR, "tests", "goproc", "fixtures", "maps")
 WORK_DIR = os.environ.get("MAPSCOPE_GO_WORK_DIR") or os.path.join(tempfile.gettempdir(), "mapscope-go-e2e")
@@ -103,12 +104,17 @@ def setUpModule():
 
 
 def scrape(agent):
-    return parse_exposition(agent.scrape())
+    return Exposition(agent.scrape())
+
+
+def value(exposition, name, **labels):
+    """The value of the sample with exactly these labels, None when there is none."""
+    return exposition.sample(name, **labels)
 
 
 def series(exposition, name):
     """{frozenset(labels): value} of one sample name."""
-    return {labels: number for (sample, labels), number in exposition["samples"].items() if sample == name}
+    return {frozenset(labels.items()): number for labels, number in exposition.select(name)}
 
 
 class Watching(unittest.TestCase):
@@ -132,7 +138,7 @@ class Watching(unittest.TestCase):
         self.agents.append(agent)
         return agent
 
-    def assert_maps_match_the_view(self, exposition, fixture, target, listed=None):
+    def assert_maps_match_the_view(self, exposition, fixture, target, listed=None, static_labels=None):
         """Each map the agent publishes for the target equals the program's view of it. Without a list of maps
         (`listed`), the agent publishes the global map variables that hold memory, the runtime's and the
         standard library's too (unicode.Categories...): not main.srv.cache (a field, reached only by its path)
@@ -148,7 +154,7 @@ class Watching(unittest.TestCase):
         self.assertTrue(published)
         for path in published:
             view = maps[path]
-            labels = {"map": path, "target": target}
+            labels = dict(static_labels or {}, map=path, target=target)
             with self.subTest(map=path):
                 self.assertEqual(value(exposition, "mapcore_map_entries", **labels), view["count"])
                 self.assertEqual(value(exposition, "mapcore_map_buckets_log2", **labels), view["B"])
@@ -176,7 +182,7 @@ class Watching(unittest.TestCase):
         fixture = self.fixture()
         agent = self.agent("--go.pid=%d" % fixture.pid, "--web.listen-address=127.0.0.1:0")
         exposition = scrape(agent)
-        families = set(exposition["types"])
+        families = set(exposition.types)
         self.assertLessEqual(GO_MAP_FAMILIES | GO_TARGET_FAMILIES, families)
         self.assertFalse(MAPCORE_ONLY & families, "a Go map counts no operations")
         self.assertFalse([f for f in families if f.startswith("mapscope_scenario_")], "no scenarios run")
@@ -233,18 +239,16 @@ class Watching(unittest.TestCase):
         self.assertEqual(leaving_maps, {"main.doubling", "main.srv.cache"}, "only the listed maps")
         self.assertEqual(value(exposition, "mapcore_map_entries", map="main.doubling", target="leaving", env="e2e"),
                          6657)
-        self.assert_maps_match_the_view(
-            {"samples": {(n, frozenset(l - {("env", "e2e")})): v for (n, l), v in exposition["samples"].items()}},
-            staying, "service")
-        self.assert_maps_match_the_view(
-            {"samples": {(n, frozenset(l - {("env", "e2e")})): v for (n, l), v in exposition["samples"].items()}},
-            leaving, "leaving", listed={"main.doubling", "main.srv.cache"})
+        self.assert_maps_match_the_view(exposition, staying, "service", static_labels={"env": "e2e"})
+        self.assert_maps_match_the_view(exposition, leaving, "leaving", listed={"main.doubling", "main.srv.cache"},
+                                        static_labels={"env": "e2e"})
 
         leaving.stop()
         exposition = scrape(agent)
         self.assertEqual(value(exposition, "mapscope_go_target_up", target="leaving"), 0)
         self.assertEqual(value(exposition, "mapscope_go_target_up", target="service"), 1)
-        self.assertFalse([l for l in series(exposition, "mapcore_map_entries") if ("target", "leaving") in l])
+        self.assertFalse([labels for labels in series(exposition, "mapcore_map_entries")
+                          if ("target", "leaving") in labels])
         self.assertEqual(value(exposition, "mapcore_map_entries", map="main.doubling", target="service", env="e2e"),
                          6657)
         wait_until(lambda: 'msg="Go target down" target=leaving' in agent.log(), what="the down line")
@@ -271,7 +275,7 @@ class Watching(unittest.TestCase):
                                  "  - {name: one, pid: %d, maps: [main.grown, main.doubling]}\n" % first.pid)
         agent = self.agent(config_file=config_file)
         exposition = scrape(agent)
-        self.assertEqual(set(dict(l)["target"] for l in series(exposition, "mapscope_go_target_up")), {"one"})
+        self.assertEqual(set(dict(labels)["target"] for labels in series(exposition, "mapscope_go_target_up")), {"one"})
         grow_seen = value(exposition, "mapcore_map_grow_start_timestamp_seconds", map="main.doubling", target="one")
         self.assertGreater(grow_seen, 0)
 
@@ -340,7 +344,7 @@ class Watching(unittest.TestCase):
             agent = self.agent("--go.pid=%d" % sleeper.pid, "--go.pid=%d" % fixture.pid,
                                "--web.listen-address=127.0.0.1:0")
             text = agent.scrape()
-            exposition = parse_exposition(text)
+            exposition = Exposition(text)
             # Never read, it is named after its pid.
             sleeper_target = "pid %d" % sleeper.pid
             self.assertEqual(value(exposition, "mapscope_go_target_up", target=sleeper_target), 0)
@@ -350,7 +354,7 @@ class Watching(unittest.TestCase):
                       in series(exposition, "mapscope_go_read_errors_total").items()
                       if ("target", sleeper_target) in labels}
             self.assertEqual(sum(errors.values()), 1, errors)
-            line = [l for l in agent.log().splitlines() if 'msg="Go target down"' in l]
+            line = [entry for entry in agent.log().splitlines() if 'msg="Go target down"' in entry]
             self.assertEqual(len(line), 1, agent.log())
             self.assertIn('reason="', line[0])
             self.assertEqual(agent.get("/healthz")[0], 200)
@@ -361,11 +365,11 @@ class Watching(unittest.TestCase):
         # docs/metrics.md lists exactly the Go programs' families a scrape shows, and promtool is content.
         with open(os.path.join(SOURCE_DIR, "docs", "metrics.md")) as handle:
             documented = set(re.findall(r"^\| `(mapscope_go_[a-z0-9_]*)` \|", handle.read(), re.MULTILINE))
-        scraped = {name for name in exposition["types"] if name.startswith("mapscope_go_")}
+        scraped = {name for name in exposition.types if name.startswith("mapscope_go_")}
         self.assertEqual(scraped, documented)
-        self.assertLessEqual(GO_MAP_FAMILIES, set(exposition["types"]))
-        for name in exposition["types"]:
-            self.assertTrue(exposition["help"].get(name), name)
+        self.assertLessEqual(GO_MAP_FAMILIES, set(exposition.types))
+        for name in exposition.types:
+            self.assertTrue(exposition.help.get(name), name)
         result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
         self.assertEqual((result.stdout + result.stderr).strip(), "")
         self.assertEqual(result.returncode, 0)

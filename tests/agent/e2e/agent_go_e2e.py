@@ -337,6 +337,17 @@ class Watching(unittest.TestCase):
         pids = [dict(labels)["pid"] for labels in series(scrape(agent), "mapscope_go_target_info")]
         self.assertEqual(pids, [str(second.pid)])
 
+    def test_without_ptrace_access_the_target_is_down_naming_the_capability(self):
+        # The agent runs as nobody (setpriv drops root and every capability); the fixture runs as root.
+        fixture = self.fixture()
+        agent = self.agent("--go.pid=%d" % fixture.pid, "--web.listen-address=127.0.0.1:0",
+                           wrapper=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        exposition = scrape(agent)
+        target = "pid %d" % fixture.pid
+        self.assertEqual(value(exposition, "mapscope_go_target_up", target=target), 0)
+        self.assertEqual(value(exposition, "mapscope_go_read_errors_total", target=target, kind="permission"), 1)
+        self.assertIn('reason="reading %d needs root or CAP_SYS_PTRACE' % fixture.pid, agent.log())
+
     def test_a_process_that_is_not_go_is_down_with_its_reason_beside_one_that_is(self):
         fixture = self.fixture()
         sleeper = subprocess.Popen(["sleep", "300"])

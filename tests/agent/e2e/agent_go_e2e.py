@@ -314,6 +314,16 @@ class Watching(unittest.TestCase):
                    what="target one removed")
         self.assertEqual(value(scrape(agent), "mapscope_go_target_up", target="two"), 1)
 
+    def test_two_pids_of_one_program_are_told_apart_by_pid(self):
+        first, second = self.fixture(), self.fixture()
+        agent = self.agent("--go.pid=%d" % first.pid, "--go.pid=%d" % second.pid, "--web.listen-address=127.0.0.1:0")
+        exposition = scrape(agent)
+        for fixture in (first, second):
+            target = "maps:%d" % fixture.pid
+            self.assertEqual(value(exposition, "mapscope_go_target_up", target=target), 1)
+            self.assertEqual(value(exposition, "mapcore_map_entries", map="main.doubling", target=target), 6657)
+        self.assertEqual(len(series(exposition, "mapscope_go_target_up")), 2)
+
     def test_a_pid_file_relative_to_the_configuration_is_read_on_every_scrape(self):
         first = self.fixture()
         directory = tempfile.mkdtemp(prefix="mapscope-go-pidfile-")

@@ -56,6 +56,21 @@ TEST(TargetHealth, AProgramNotWrittenInGoIsDownWithTheReason) {
   EXPECT_EQ(reading.read_errors_total.at("unsupported"), 1U);
 }
 
+TEST(TargetHealth, AReadStopsAtItsByteBudgetAndSaysWhichMapsWereLeftOut) {
+  MapsProgram program(maps_fixture());
+  // Room for the headers and a small map's walk, not for the drained map's 16,384 buckets.
+  auto spec = spec_for_pid(program.pid(), {"main.srv.cache", "main.drained"});
+  spec.max_read_bytes = 16 * 1024;
+  Target target(spec);
+  const auto reading = target.read();
+  ASSERT_TRUE(reading.up) << reading_text(reading);
+  ASSERT_EQ(reading.processes.at(0).maps.size(), 1U) << reading_text(reading);
+  EXPECT_EQ(reading.processes[0].maps[0].path, "main.srv.cache");
+  EXPECT_EQ(reading.read_errors_total.at("budget"), 1U);
+  ASSERT_EQ(reading.problems.size(), 1U) << reading_text(reading);
+  EXPECT_EQ(reading.problems[0], "main.drained: the read's byte budget ran out before walking the bucket chains");
+}
+
 // A program with `count` global maps, map i holding i * 7 + 1 entries (no unsafe: any map kind).
 fs::path many_maps_program(int count, const std::string& version = "1.19", bool classic_maps = true) {
   const auto dir = work_dir() / ("many-maps-" + std::to_string(count));

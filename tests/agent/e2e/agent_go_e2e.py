@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -357,6 +358,39 @@ class Watching(unittest.TestCase):
         self.assertEqual(value(exposition, "mapscope_go_target_up", target=target), 0)
         self.assertEqual(value(exposition, "mapscope_go_read_errors_total", target=target, kind="permission"), 1)
         self.assertIn('reason="reading %d needs root or CAP_SYS_PTRACE' % fixture.pid, agent.log())
+
+    def test_reloads_while_scraping_change_targets_without_a_bad_scrape(self):
+        fixture = self.fixture()
+        configs = ["server: {listen_address: 127.0.0.1:0}\ngo_targets:\n  - {name: a, pid: %d}\n" % fixture.pid,
+                   "server: {listen_address: 127.0.0.1:0}\ngo_targets:\n  - {name: b, pid: %d, maps: [main.names]}\n"
+                   "  - {name: c, exe: %s}\n" % (fixture.pid, PROGRAM)]
+        config_file = write_temp(configs[0])
+        agent = self.agent(config_file=config_file)
+        problems, stop = [], threading.Event()
+
+        def keep_scraping():
+            while not stop.is_set():
+                status, _, body = agent.get("/metrics")
+                if status != 200:
+                    problems.append(status)
+                    continue
+                ups = [v for _, v in Exposition(body).select("mapscope_go_target_up")]
+                if not ups or any(v != 1 for v in ups):
+                    problems.append(ups)
+
+        scraper = threading.Thread(target=keep_scraping)
+        scraper.start()
+        try:
+            for round_ in range(10):
+                with open(config_file, "w") as handle:
+                    handle.write(configs[(round_ + 1) % 2])
+                self.assertEqual(agent.get("/-/reload", method="POST")[0], 200)
+        finally:
+            stop.set()
+            scraper.join()
+        self.assertEqual(problems, [])
+        self.assertEqual({dict(labels)["target"] for labels in series(scrape(agent), "mapscope_go_target_up")},
+                         {"a"})
 
     def test_a_process_that_is_not_go_is_down_with_its_reason_beside_one_that_is(self):
         fixture = self.fixture()

@@ -38,10 +38,11 @@ struct SplitProgram {
   fs::path debug = dir / (build_id.substr(2) + ".debug");
 
   SplitProgram() {
-    const auto full = build_go({"1.19", fixture_source("maps"), {"-ldflags=-B=0x" + build_id}, true, "maps-" + build_id});
+    const auto full =
+        build_go({"1.19", fixture_source("maps"), {"-ldflags=-B=0x" + build_id}, true, "maps-" + build_id});
     std::string output;
-    const auto command = "objcopy --only-keep-debug '" + full.string() + "' '" + debug.string() + "' && strip -o '" +
-                         stripped.string() + "' '" + full.string() + "'";
+    const auto command = "objcopy --only-keep-debug '" + full.string() + "' '" + debug.string() +
+                         "' && strip -o '" + stripped.string() + "' '" + full.string() + "'";
     if (run_command(command, &output) != 0) {
       throw std::runtime_error(command + ": " + output);
     }
@@ -120,7 +121,8 @@ TEST(DebugInfo, AStrippedProgramIsReadWithDwarfFromDebuginfod) {
   // Ready once it serves the file (its first scan takes a moment).
   std::string code;
   for (int attempt = 0; attempt < 600 && code != "200"; ++attempt) {
-    run_command("curl -s -o /dev/null -w '%{http_code}' " + url + "/buildid/" + split.build_id + "/debuginfo", &code);
+    run_command("curl -s -o /dev/null -w '%{http_code}' " + url + "/buildid/" + split.build_id + "/debuginfo",
+                &code);
     if (code != "200") {
       usleep(100'000);
     }

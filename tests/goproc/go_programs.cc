@@ -14,8 +14,6 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace mapscope::goproc::test {
 namespace fs = std::filesystem;
 
@@ -25,7 +23,9 @@ fs::path work_dir() {
   return dir;
 }
 
-fs::path fixture_source(const std::string& name) { return fs::path(MAPSCOPE_GOPROC_FIXTURES) / name; }
+fs::path fixture_source(const std::string& name) {
+  return fs::path(MAPSCOPE_GOPROC_FIXTURES) / name;
+}
 
 int run_command(const std::string& command, std::string* output) {
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
@@ -76,7 +76,8 @@ class FileLock {
 
 fs::path goroot(const std::string& version) {
   std::string output;
-  const auto command = quote(MAPSCOPE_GOPROC_TOOLCHAINS) + " " + quote((work_dir() / "toolchains").string()) + " " + version;
+  const auto command =
+      quote(MAPSCOPE_GOPROC_TOOLCHAINS) + " " + quote((work_dir() / "toolchains").string()) + " " + version;
   if (run_command(command, &output) != 0) {
     throw std::runtime_error("go" + version + " toolchain: " + output);
   }
@@ -96,7 +97,7 @@ fs::path build_go(const GoBuild& build) {
   const auto root = goroot(build.version);
   const auto out_dir = work_dir() / "programs";
   fs::create_directories(out_dir);
-  const auto output = out_dir / (build.name + "-go" + build.version);
+  auto output = out_dir / (build.name + "-go" + build.version);
   FileLock lock(output.string() + ".lock");
   // Rebuilt when a source file is newer than the program.
   bool fresh = fs::exists(output);
@@ -109,11 +110,11 @@ fs::path build_go(const GoBuild& build) {
     return output;
   }
   const auto cache = work_dir() / ("gocache-" + build.version);
-  std::string command = "cd " + quote(build.source.string()) + " && env GOROOT=" + quote(root.string()) +
-                        " PATH=" + quote((root / "bin").string()) + ":/usr/bin:/bin GOCACHE=" + quote(cache.string()) +
-                        " GOPATH=" + quote((work_dir() / "gopath").string()) +
-                        " GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 HOME=" +
-                        quote(work_dir().string());
+  std::string command =
+      "cd " + quote(build.source.string()) + " && env GOROOT=" + quote(root.string()) +
+      " PATH=" + quote((root / "bin").string()) + ":/usr/bin:/bin GOCACHE=" + quote(cache.string()) +
+      " GOPATH=" + quote((work_dir() / "gopath").string()) +
+      " GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 HOME=" + quote(work_dir().string());
   if (build.version == "1.24") {
     command += build.classic_maps ? " GOEXPERIMENT=noswissmap" : " GOEXPERIMENT=";
   }
@@ -133,6 +134,7 @@ RunningProgram::RunningProgram(const fs::path& program, const std::vector<std::s
   std::vector<std::string> argv_strings{program.string()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_strings.size() + 1);
   for (auto& arg : argv_strings) {
     argv.push_back(arg.data());
   }
@@ -142,7 +144,9 @@ RunningProgram::RunningProgram(const fs::path& program, const std::vector<std::s
   }
 }
 
-RunningProgram::~RunningProgram() { kill_and_wait(); }
+RunningProgram::~RunningProgram() {
+  kill_and_wait();
+}
 
 void RunningProgram::kill_and_wait() {
   if (pid_ > 0) {

@@ -25,11 +25,11 @@ std::filesystem::path work_dir();
 std::filesystem::path fixture_source(const std::string& name);
 
 struct GoBuild {
-  std::string version = "1.19";        // one of kGoVersions
-  std::filesystem::path source;        // a Go module folder
-  std::vector<std::string> flags;      // extra `go build` flags, e.g. -ldflags=-s -w
-  bool classic_maps = true;            // go1.24: GOEXPERIMENT=noswissmap
-  std::string name;                    // the output's base name (distinct per variant)
+  std::string version = "1.19";    // one of kGoVersions
+  std::filesystem::path source;    // a Go module folder
+  std::vector<std::string> flags;  // extra `go build` flags, e.g. -ldflags=-s -w
+  bool classic_maps = true;        // go1.24: GOEXPERIMENT=noswissmap
+  std::string name;                // the output's base name (distinct per variant)
 };
 
 // Builds (or finds already built) the program and returns its path. Throws with go's output.

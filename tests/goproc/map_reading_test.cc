@@ -18,9 +18,9 @@ namespace {
 constexpr std::uint64_t kHeapTolerance = 64 * 1024;  // ReadMemStats flushes caches: a few spans apart
 
 // The paths of the fixture's maps, as the program names them in its view.
-const std::vector<std::string> kFixtureMaps = {"main.doubling", "main.sameSize", "main.grown",     "main.drained",
-                                               "main.empty",    "main.names",    "main.bigValues", "main.bigKeys",
-                                               "main.sessions", "main.srv.cache"};
+const std::vector<std::string> kFixtureMaps = {
+    "main.doubling", "main.sameSize",  "main.grown",   "main.drained",  "main.empty",
+    "main.names",    "main.bigValues", "main.bigKeys", "main.sessions", "main.srv.cache"};
 
 // What the fixture's own view of a map implies for MapStats, by go_layout's rules.
 mapcore::MapStats expected_stats(const nlohmann::json& view) {
@@ -92,7 +92,8 @@ class MapReading : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     dir_ = scratch_dir("maps");
     program_ = build_go({GetParam(), fixture_source("maps"), {}, true, "maps"});
-    running_ = std::make_unique<RunningProgram>(program_, std::vector<std::string>{(dir_ / "view.json").string()});
+    running_ =
+        std::make_unique<RunningProgram>(program_, std::vector<std::string>{(dir_ / "view.json").string()});
     runtime_view_ = wait_for_json(dir_ / "view.json");
     maps_view_ = wait_for_json(dir_ / "view.json.maps.json");
     for (const auto& view : maps_view_.at("maps")) {
@@ -164,7 +165,8 @@ TEST_P(MapReading, HeapAndCollectionsEqualReadMemStats) {
   const auto& runtime = first.processes.front().runtime;
   const auto& want = runtime_view_.at("runtime");
   EXPECT_EQ(runtime.gc_cycles, want.at("numgc").get<std::uint64_t>());
-  EXPECT_NEAR(static_cast<double>(runtime.heap_inuse_bytes), want.at("heap_inuse").get<double>(), kHeapTolerance);
+  EXPECT_NEAR(static_cast<double>(runtime.heap_inuse_bytes), want.at("heap_inuse").get<double>(),
+              kHeapTolerance);
   EXPECT_NEAR(static_cast<double>(runtime.heap_sys_bytes), want.at("heap_sys").get<double>(), kHeapTolerance);
   EXPECT_TRUE(runtime.new_gc_pauses_seconds.empty()) << "a first read has no previous one to count from";
 
@@ -193,7 +195,8 @@ TEST_P(MapReading, EveryGlobalMapIsFoundWithoutPathsLargestFirst) {
     found.push_back(map.path);
   }
   for (const auto& path : kFixtureMaps) {
-    if (path != "main.srv.cache" && path != "main.empty") {  // a field is no global; an empty map holds nothing
+    if (path != "main.srv.cache" &&
+        path != "main.empty") {  // a field is no global; an empty map holds nothing
       EXPECT_NE(std::find(found.begin(), found.end(), path), found.end()) << path;
     }
   }

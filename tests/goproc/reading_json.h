@@ -44,7 +44,9 @@ inline nlohmann::json to_json(const TargetReading& reading) {
                      {"new_gc_pauses_seconds", process.runtime.new_gc_pauses_seconds},
                      {"maps", nlohmann::json::array()}};
     for (const auto& map : process.maps) {
-      p["maps"].push_back({{"path", map.path}, {"impl", map.impl}, {"load_factor", map.load_factor},
+      p["maps"].push_back({{"path", map.path},
+                           {"impl", map.impl},
+                           {"load_factor", map.load_factor},
                            {"stats", to_json(map.stats)}});
     }
     out["processes"].push_back(std::move(p));

@@ -22,7 +22,8 @@ struct MapsProgram {
   std::unique_ptr<RunningProgram> running;
 
   explicit MapsProgram(const fs::path& program) : dir(scratch_dir("health")) {
-    running = std::make_unique<RunningProgram>(program, std::vector<std::string>{(dir / "view.json").string()});
+    running =
+        std::make_unique<RunningProgram>(program, std::vector<std::string>{(dir / "view.json").string()});
     wait_for_json(dir / "view.json");
   }
   pid_t pid() const { return running->pid(); }
@@ -32,7 +33,9 @@ fs::path maps_fixture(const std::string& version = "1.19") {
   return build_go({version, fixture_source("maps"), {}, true, "maps"});
 }
 
-std::string reading_text(const TargetReading& reading) { return to_json(reading).dump(1); }
+std::string reading_text(const TargetReading& reading) {
+  return to_json(reading).dump(1);
+}
 
 TEST(TargetHealth, ABinaryWithoutDwarfIsDownWithTheReason) {
   MapsProgram program(build_go({"1.19", fixture_source("maps"), {"-ldflags=-s -w"}, true, "maps-nodwarf"}));
@@ -51,6 +54,21 @@ TEST(TargetHealth, AProgramNotWrittenInGoIsDownWithTheReason) {
   EXPECT_FALSE(reading.up);
   EXPECT_NE(reading.down_reason.find("is not a Go program"), std::string::npos) << reading_text(reading);
   EXPECT_EQ(reading.read_errors_total.at("unsupported"), 1U);
+}
+
+TEST(TargetHealth, AReadStopsAtItsByteBudgetAndSaysWhichMapsWereLeftOut) {
+  MapsProgram program(maps_fixture());
+  // Room for the headers and a small map's walk, not for the drained map's 16,384 buckets.
+  auto spec = spec_for_pid(program.pid(), {"main.srv.cache", "main.drained"});
+  spec.max_read_bytes = 16 * 1024;
+  Target target(spec);
+  const auto reading = target.read();
+  ASSERT_TRUE(reading.up) << reading_text(reading);
+  ASSERT_EQ(reading.processes.at(0).maps.size(), 1U) << reading_text(reading);
+  EXPECT_EQ(reading.processes[0].maps[0].path, "main.srv.cache");
+  EXPECT_EQ(reading.read_errors_total.at("budget"), 1U);
+  ASSERT_EQ(reading.problems.size(), 1U) << reading_text(reading);
+  EXPECT_EQ(reading.problems[0], "main.drained: the read's byte budget ran out before walking the bucket chains");
 }
 
 // A program with `count` global maps, map i holding i * 7 + 1 entries (no unsafe: any map kind).
@@ -78,7 +96,11 @@ fs::path many_maps_program(int count, const std::string& version = "1.19", bool 
   if (old_text != new_text) {
     fs::rename(dir / "main.go.new", dir / "main.go");
   }
-  return build_go({version, dir, {}, classic_maps, "many-maps-" + std::to_string(count) + (classic_maps ? "" : "-swiss")});
+  return build_go({version,
+                   dir,
+                   {},
+                   classic_maps,
+                   "many-maps-" + std::to_string(count) + (classic_maps ? "" : "-swiss")});
 }
 
 TEST(TargetHealth, SwissTableMapsAreRefusedWithTheReason) {
@@ -154,7 +176,8 @@ TEST(TargetHealth, APidFileIsReadAgainOnEveryRead) {
 
   auto reading = target.read();
   EXPECT_FALSE(reading.up);
-  EXPECT_NE(reading.down_reason.find("pid file " + pid_file.string()), std::string::npos) << reading.down_reason;
+  EXPECT_NE(reading.down_reason.find("pid file " + pid_file.string()), std::string::npos)
+      << reading.down_reason;
 
   std::ofstream(pid_file) << first.pid() << "\n";
   reading = target.read();
@@ -172,14 +195,16 @@ TEST(TargetHealth, WithoutPtraceAccessTheReasonNamesTheCapability) {
   ASSERT_EQ(::geteuid(), 0U) << "this suite runs as root, as CI does";
   MapsProgram program(maps_fixture());
   std::string output;
-  const int status = run_command("setpriv --reuid=nobody --regid=nogroup --clear-groups " +
-                                     std::string(MAPSCOPE_GOPROC_READ_TARGET) + " --pid " + std::to_string(program.pid()),
-                                 &output);
+  const int status =
+      run_command("setpriv --reuid=nobody --regid=nogroup --clear-groups " +
+                      std::string(MAPSCOPE_GOPROC_READ_TARGET) + " --pid " + std::to_string(program.pid()),
+                  &output);
   EXPECT_EQ(status, 1) << output;
   const auto reading = nlohmann::json::parse(output.substr(output.find('{')));
   EXPECT_FALSE(reading.at("up").get<bool>());
-  EXPECT_NE(reading.at("down_reason").get<std::string>().find("reading " + std::to_string(program.pid()) +
-                                                               " needs root or CAP_SYS_PTRACE"),
+  EXPECT_NE(reading.at("down_reason")
+                .get<std::string>()
+                .find("reading " + std::to_string(program.pid()) + " needs root or CAP_SYS_PTRACE"),
             std::string::npos)
       << output;
   EXPECT_EQ(reading.at("read_errors_total").at("permission"), 1);
@@ -192,14 +217,16 @@ TEST(TargetHealth, APositionIndependentProgramIsReadAtItsLoadAddress) {
   const auto reading = target.read();
   ASSERT_TRUE(reading.up) << reading_text(reading);
   ASSERT_EQ(reading.processes.at(0).maps.size(), 2U) << reading_text(reading);
-  EXPECT_EQ(reading.processes[0].maps[0].stats.entries, view.at("maps").at(0).at("count").get<std::uint64_t>());
+  EXPECT_EQ(reading.processes[0].maps[0].stats.entries,
+            view.at("maps").at(0).at("count").get<std::uint64_t>());
   EXPECT_EQ(reading.processes[0].maps[1].stats.entries, 700U);
   EXPECT_GT(reading.processes[0].runtime.heap_inuse_bytes, 0U);
 }
 
 TEST(TargetHealth, AMissingPathIsAProblemWhileTheOtherMapsAreRead) {
   MapsProgram program(maps_fixture());
-  Target target(spec_for_pid(program.pid(), {"main.doubling", "main.nothing", "main.srv.name", "main.srv.missing"}));
+  Target target(
+      spec_for_pid(program.pid(), {"main.doubling", "main.nothing", "main.srv.name", "main.srv.missing"}));
   const auto reading = target.read();
   ASSERT_TRUE(reading.up) << reading_text(reading);
   ASSERT_EQ(reading.processes.at(0).maps.size(), 1U);

@@ -99,14 +99,41 @@ TargetReading GoTargetsSource::read_safely(Watched& watched) {
   return reading;
 }
 
+void GoTargetsSource::give_unique_names(std::vector<TargetReading>& readings) const {
+  std::vector<std::string> names;
+  names.reserve(readings.size());
+  for (const TargetReading& reading : readings) {
+    names.push_back(reading.name);
+  }
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    const TargetSpec& spec = targets_[i].target->spec();
+    const bool shared = std::count(names.begin(), names.end(), names[i]) > 1;
+    TargetReading& reading = readings[i];
+    const pid_t pid = spec.pid != 0               ? spec.pid
+                      : reading.processes.empty() ? 0
+                                                  : reading.processes.front().pid;
+    if (!shared || !spec.name.empty() || pid == 0) {
+      continue;
+    }
+    reading.name += ":" + std::to_string(pid);
+    for (ProcessReading& process : reading.processes) {
+      process.label =
+          reading.processes.size() == 1 ? reading.name : reading.name + ":" + std::to_string(process.pid);
+    }
+  }
+}
+
 void GoTargetsSource::collect(std::vector<prometheus::MetricFamily>& out) {
   std::lock_guard lock(mutex_);
   std::vector<TargetReading> readings;
   readings.reserve(targets_.size());
-  std::vector<std::string> names;
   for (Watched& watched : targets_) {
     readings.push_back(read_safely(watched));
-    names.push_back(readings.back().name);
+  }
+  give_unique_names(readings);
+  std::vector<std::string> names;
+  for (const TargetReading& reading : readings) {
+    names.push_back(reading.name);
   }
   metrics_.keep_only(names);
   for (auto& family : metrics_.families(readings, static_labels_)) {

@@ -52,7 +52,9 @@ TypeId DwarfModel::resolve_id(TypeId id) const {
   return 0;
 }
 
-const DwarfType* DwarfModel::resolve(TypeId id) const { return type(resolve_id(id)); }
+const DwarfType* DwarfModel::resolve(TypeId id) const {
+  return type(resolve_id(id));
+}
 
 std::optional<std::uint64_t> DwarfModel::size_of(TypeId id) const {
   const auto* t = resolve(id);
@@ -83,7 +85,9 @@ bool DwarfModel::is_map(TypeId id) const {
   return t->tag == DwarfType::Tag::kTypedef && is_map(t->target);
 }
 
-bool DwarfModel::holds_pointers(TypeId id) const { return holds_pointers(id, 0); }
+bool DwarfModel::holds_pointers(TypeId id) const {
+  return holds_pointers(id, 0);
+}
 
 bool DwarfModel::holds_pointers(TypeId id, int depth) const {
   const auto* t = type(id);

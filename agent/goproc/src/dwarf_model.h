@@ -38,10 +38,10 @@ struct DwarfType {
   Tag tag = Tag::kOther;
   std::string name;
   std::optional<std::uint64_t> byte_size;
-  TypeId target = 0;            // pointee, typedef's type, array element
+  TypeId target = 0;  // pointee, typedef's type, array element
   std::uint64_t array_count = 0;
-  int go_kind = 0;              // 0 when absent
-  TypeId map_key = 0;           // map types: Go's attributes 0x2901 and 0x2902
+  int go_kind = 0;     // 0 when absent
+  TypeId map_key = 0;  // map types: Go's attributes 0x2901 and 0x2902
   TypeId map_elem = 0;
   std::vector<DwarfMember> members;
 

@@ -44,7 +44,7 @@ struct ElfFacts {
   std::string gnu_build_id;  // hex
   std::string go_build_id;   // raw note
   bool has_buildinfo = false;
-  std::string version;       // "go1.19.8 X:noswissmap"
+  std::string version;  // "go1.19.8 X:noswissmap"
   bool position_independent = false;
   std::uint64_t first_segment_vaddr = 0;
 };
@@ -109,11 +109,13 @@ std::variant<ElfFacts, ReadFailure> read_elf_facts(int fd, const std::string& pa
   const void* build_id = nullptr;
   const ssize_t build_id_size = dwelf_elf_gnu_build_id(elf, &build_id);
   if (build_id_size > 0) {
-    facts.gnu_build_id = hex(static_cast<const unsigned char*>(build_id), static_cast<std::size_t>(build_id_size));
+    facts.gnu_build_id =
+        hex(static_cast<const unsigned char*>(build_id), static_cast<std::size_t>(build_id_size));
   }
   std::size_t names = 0;
   elf_getshdrstrndx(elf, &names);
-  for (Elf_Scn* section = elf_nextscn(elf, nullptr); section != nullptr; section = elf_nextscn(elf, section)) {
+  for (Elf_Scn* section = elf_nextscn(elf, nullptr); section != nullptr;
+       section = elf_nextscn(elf, section)) {
     GElf_Shdr section_header;
     if (gelf_getshdr(section, &section_header) == nullptr || section_header.sh_type == SHT_NOBITS) {
       continue;
@@ -147,7 +149,8 @@ std::variant<ElfFacts, ReadFailure> read_elf_facts(int fd, const std::string& pa
 std::optional<TypeId> type_ref(Dwarf_Die* die, int attribute) {
   Dwarf_Attribute attr;
   Dwarf_Die target;
-  if (dwarf_attr(die, static_cast<unsigned>(attribute), &attr) == nullptr || dwarf_formref_die(&attr, &target) == nullptr) {
+  if (dwarf_attr(die, static_cast<unsigned>(attribute), &attr) == nullptr ||
+      dwarf_formref_die(&attr, &target) == nullptr) {
     return std::nullopt;
   }
   return dwarf_dieoffset(&target);
@@ -156,7 +159,8 @@ std::optional<TypeId> type_ref(Dwarf_Die* die, int attribute) {
 std::optional<std::uint64_t> unsigned_attr(Dwarf_Die* die, int attribute) {
   Dwarf_Attribute attr;
   Dwarf_Word value = 0;
-  if (dwarf_attr(die, static_cast<unsigned>(attribute), &attr) == nullptr || dwarf_formudata(&attr, &value) != 0) {
+  if (dwarf_attr(die, static_cast<unsigned>(attribute), &attr) == nullptr ||
+      dwarf_formudata(&attr, &value) != 0) {
     return std::nullopt;
   }
   return value;
@@ -471,7 +475,8 @@ std::variant<std::shared_ptr<const GoBinary>, ReadFailure> load_uncached(const s
   return std::shared_ptr<const GoBinary>(std::move(binary));
 }
 
-std::variant<std::shared_ptr<const GoBinary>, ReadFailure> BinaryCache::load(const ProcessIdentity& identity) {
+std::variant<std::shared_ptr<const GoBinary>, ReadFailure> BinaryCache::load(
+    const ProcessIdentity& identity) {
   const std::string path = "/proc/" + std::to_string(identity.pid) + "/exe";
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -489,8 +494,9 @@ std::variant<std::shared_ptr<const GoBinary>, ReadFailure> BinaryCache::load(con
   std::string key = !facts.gnu_build_id.empty() ? "gnu:" + facts.gnu_build_id
                     : !facts.go_build_id.empty()
                         ? "go:" + facts.go_build_id
-                        : "file:" + std::to_string(identity.exe_device) + ":" + std::to_string(identity.exe_inode) +
-                              ":" + std::to_string(identity.exe_mtime_ns) + ":" + std::to_string(identity.exe_size);
+                        : "file:" + std::to_string(identity.exe_device) + ":" +
+                              std::to_string(identity.exe_inode) + ":" +
+                              std::to_string(identity.exe_mtime_ns) + ":" + std::to_string(identity.exe_size);
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
@@ -530,7 +536,8 @@ std::variant<std::shared_ptr<const GoBinary>, ReadFailure> BinaryCache::load(con
 }  // namespace
 
 double GoBinary::load_factor() const {
-  const bool go121 = go_version == "go1.21" || go_version.starts_with("go1.21.") || go_version.starts_with("go1.21rc");
+  const bool go121 =
+      go_version == "go1.21" || go_version.starts_with("go1.21.") || go_version.starts_with("go1.21rc");
   return mapcore::go::load_factor(go121 ? mapcore::Profile::Go121 : mapcore::Profile::Go122);
 }
 

@@ -36,7 +36,7 @@ struct ClassicMapLayout {
 struct RuntimeStatsLayout {
   std::uint64_t memstats_address = 0;  // link-time
   FieldAt numgc;
-  FieldAt pause_ns;                    // the whole [256]uint64 ring
+  FieldAt pause_ns;  // the whole [256]uint64 ring
   std::uint64_t pause_ns_count = 0;
   std::uint64_t gc_controller_address = 0;
   FieldAt heap_in_use, heap_free, heap_released;
@@ -45,8 +45,8 @@ struct RuntimeStatsLayout {
 // One map type K,V: its bucket<K,V> and how its entries are stored.
 struct MapTypeLayout {
   std::uint64_t bucket_size = 0;
-  std::uint64_t overflow_offset = 0;       // the bucket's overflow pointer
-  std::uint64_t indirect_key_bytes = 0;    // per entry, out of line, rounded as Go allocates; 0 if inline
+  std::uint64_t overflow_offset = 0;     // the bucket's overflow pointer
+  std::uint64_t indirect_key_bytes = 0;  // per entry, out of line, rounded as Go allocates; 0 if inline
   std::uint64_t indirect_value_bytes = 0;
   bool pointer_free = false;  // no pointers in keys and values: overflow buckets are listed in mapextra
 };

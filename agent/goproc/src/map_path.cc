@@ -54,7 +54,14 @@ std::variant<MapLocation, std::string> locate_map(const DwarfModel& dwarf, const
                              : resolved->member(parts[i]);
     if (member == nullptr) {
       const std::string type_name = resolved == nullptr ? "an unknown type" : resolved->name;
-      return path + ": " + reached + " (" + type_name + ") has no field " + parts[i];
+      std::string reason = path;
+      reason.append(": ")
+          .append(reached)
+          .append(" (")
+          .append(type_name)
+          .append(") has no field ")
+          .append(parts[i]);
+      return reason;
     }
     step.offset += member->offset;
     type = member->type;
@@ -63,7 +70,8 @@ std::variant<MapLocation, std::string> locate_map(const DwarfModel& dwarf, const
   location.steps.push_back(step);
   if (!dwarf.is_map(type)) {
     const auto* t = dwarf.type(type);
-    return path + " is " + (t == nullptr ? std::string("of an unknown type") : "a " + t->name) + ", not a map";
+    return path + " is " + (t == nullptr ? std::string("of an unknown type") : "a " + t->name) +
+           ", not a map";
   }
   location.map_type = type;
   return location;

@@ -9,8 +9,8 @@
 namespace mapscope::goproc {
 namespace {
 
-constexpr int kHeaderAttempts = 4;   // pairs of header reads before a map counts as inconsistent
-constexpr int kWalkAttempts = 3;     // walks redone because the map changed under them
+constexpr int kHeaderAttempts = 4;  // pairs of header reads before a map counts as inconsistent
+constexpr int kWalkAttempts = 3;    // walks redone because the map changed under them
 constexpr std::uint64_t kMaxChainLength = 1 << 12;  // longer is a corrupt or changing chain
 constexpr std::uint64_t kSameSizeGrowFlag = 8;
 constexpr std::uint8_t kEvacuatedFirst = 2;  // evacuatedX
@@ -49,11 +49,14 @@ ReadFailure failure_of(RemoteStatus status, const std::string& what) {
   }
 }
 
-bool is_fatal(RemoteStatus status) { return status == RemoteStatus::kGone || status == RemoteStatus::kPermission; }
+bool is_fatal(RemoteStatus status) {
+  return status == RemoteStatus::kGone || status == RemoteStatus::kPermission;
+}
 
 // Reads `todo`'s headers into `buffer`; addresses that cannot be read get a failure and leave todo.
-RemoteStatus read_header_copies(RemoteMemory& memory, std::uint64_t size, std::span<const std::uint64_t> addresses,
-                                std::vector<std::size_t>& todo, std::vector<unsigned char>& buffer,
+RemoteStatus read_header_copies(RemoteMemory& memory, std::uint64_t size,
+                                std::span<const std::uint64_t> addresses, std::vector<std::size_t>& todo,
+                                std::vector<unsigned char>& buffer,
                                 std::vector<std::optional<ReadFailure>>& failures) {
   std::vector<RemotePiece> pieces;
   pieces.reserve(todo.size());
@@ -99,7 +102,8 @@ RemoteStatus walk_chains(RemoteMemory& memory, const MapTypeLayout& type, std::u
   std::vector<RemotePiece> pieces(count);
   for (std::uint64_t i = 0; i < count; ++i) {
     frontier[i] = {i, 0};
-    pieces[i] = {array + i * type.bucket_size + type.overflow_offset, &frontier[i].pointer, sizeof(std::uint64_t)};
+    pieces[i] = {array + i * type.bucket_size + type.overflow_offset, &frontier[i].pointer,
+                 sizeof(std::uint64_t)};
   }
   std::vector<std::uint64_t> lengths(count, 1);
   for (std::uint64_t level = 0; !pieces.empty(); ++level) {
@@ -130,8 +134,8 @@ RemoteStatus walk_chains(RemoteMemory& memory, const MapTypeLayout& type, std::u
 }
 
 // The overflow buckets listed in mapextra (pointer-free maps): *overflow or *oldoverflow.
-RemoteStatus read_overflow_list(RemoteMemory& memory, const ClassicMapLayout& layout, std::uint64_t slice_address,
-                                std::vector<std::uint64_t>& list) {
+RemoteStatus read_overflow_list(RemoteMemory& memory, const ClassicMapLayout& layout,
+                                std::uint64_t slice_address, std::vector<std::uint64_t>& list) {
   list.clear();
   if (slice_address == 0) {
     return RemoteStatus::kOk;
@@ -164,9 +168,11 @@ RemoteStatus walk(RemoteMemory& memory, const GoBinary& binary, const MapTypeLay
                   ChainWalk& out) {
   out = {};
   const auto& layout = binary.classic;
-  const auto array = mapcore::go::bucket_array_layout(static_cast<std::uint8_t>(h.log2_buckets), type.bucket_size);
+  const auto array =
+      mapcore::go::bucket_array_layout(static_cast<std::uint8_t>(h.log2_buckets), type.bucket_size);
   ArrayChains current;
-  auto status = walk_chains(memory, type, h.buckets, std::uint64_t{1} << h.log2_buckets, array.bytes, current);
+  auto status =
+      walk_chains(memory, type, h.buckets, std::uint64_t{1} << h.log2_buckets, array.bytes, current);
   if (status != RemoteStatus::kOk) {
     return status;
   }
@@ -252,7 +258,8 @@ mapcore::MapStats stats_of(const MapTypeLayout& type, const MapHeader& h, const 
     return s;  // no array yet: make(map) allocates it on the first insert
   }
   const auto bucket_alone = mapcore::go::overflow_bucket_bytes(type.bucket_size);
-  s.bucket_bytes = mapcore::go::bucket_array_layout(static_cast<std::uint8_t>(h.log2_buckets), type.bucket_size).bytes;
+  s.bucket_bytes =
+      mapcore::go::bucket_array_layout(static_cast<std::uint8_t>(h.log2_buckets), type.bucket_size).bytes;
   s.overflow_buckets = walk.overflow_buckets;
   s.overflow_bytes = walk.overflow_allocated_alone * bucket_alone;
   s.chain_lengths = walk.chain_lengths;
@@ -271,7 +278,8 @@ mapcore::MapStats stats_of(const MapTypeLayout& type, const MapHeader& h, const 
 }  // namespace
 
 RemoteStatus read_map_headers(RemoteMemory& memory, const ClassicMapLayout& layout,
-                              std::span<const std::uint64_t> addresses, std::vector<std::optional<MapHeader>>& headers,
+                              std::span<const std::uint64_t> addresses,
+                              std::vector<std::optional<MapHeader>>& headers,
                               std::vector<std::optional<ReadFailure>>& failures) {
   const auto size = layout.hmap_size;
   headers.assign(addresses.size(), std::nullopt);
@@ -309,7 +317,8 @@ RemoteStatus read_map_headers(RemoteMemory& memory, const ClassicMapLayout& layo
     todo = std::move(disagreeing);
   }
   for (const auto index : todo) {
-    failures[index] = ReadFailure::of(failure_kind::kInconsistent, "the map header changed between every pair of reads");
+    failures[index] =
+        ReadFailure::of(failure_kind::kInconsistent, "the map header changed between every pair of reads");
   }
   return RemoteStatus::kOk;
 }
@@ -317,7 +326,9 @@ RemoteStatus read_map_headers(RemoteMemory& memory, const ClassicMapLayout& layo
 std::uint64_t header_bytes(const MapTypeLayout& type, const MapHeader& header) {
   std::uint64_t bytes = header.count * (type.indirect_key_bytes + type.indirect_value_bytes);
   if (header.buckets != 0) {
-    bytes += mapcore::go::bucket_array_layout(static_cast<std::uint8_t>(header.log2_buckets), type.bucket_size).bytes;
+    bytes +=
+        mapcore::go::bucket_array_layout(static_cast<std::uint8_t>(header.log2_buckets), type.bucket_size)
+            .bytes;
   }
   if (header.oldbuckets != 0) {
     bytes += mapcore::go::bucket_array_layout(old_log2(header), type.bucket_size).bytes;
@@ -326,7 +337,8 @@ std::uint64_t header_bytes(const MapTypeLayout& type, const MapHeader& header) {
 }
 
 std::variant<mapcore::MapStats, ReadFailure> read_map_stats(RemoteMemory& memory, const GoBinary& binary,
-                                                            const MapTypeLayout& type, std::uint64_t header_address,
+                                                            const MapTypeLayout& type,
+                                                            std::uint64_t header_address,
                                                             const MapHeader& header, MapCache& cache,
                                                             double now_unix_seconds) {
   if (header.log2_buckets > 40 || (header.oldbuckets != 0 && header.buckets == 0)) {
@@ -362,7 +374,8 @@ std::variant<mapcore::MapStats, ReadFailure> read_map_stats(RemoteMemory& memory
     }
     std::uint64_t pending = 0;
     if (h.oldbuckets != 0) {
-      if (cache.pending && cache.pending_oldbuckets == h.oldbuckets && cache.pending_nevacuate == h.nevacuate) {
+      if (cache.pending && cache.pending_oldbuckets == h.oldbuckets &&
+          cache.pending_nevacuate == h.nevacuate) {
         pending = *cache.pending;
       } else {
         const auto status = count_pending(memory, type, h, pending);
@@ -391,7 +404,8 @@ std::variant<mapcore::MapStats, ReadFailure> read_map_stats(RemoteMemory& memory
     }
     return stats;
   }
-  return ReadFailure::of(failure_kind::kInconsistent, "the map changed shape during every walk of its buckets");
+  return ReadFailure::of(failure_kind::kInconsistent,
+                         "the map changed shape during every walk of its buckets");
 }
 
 }  // namespace mapscope::goproc

@@ -40,12 +40,13 @@ struct MapHeader {
 // agree, a few attempts at most. headers[i] is set, or failures[i] says why not.
 // Returns kGone or kPermission when the process itself cannot be read.
 RemoteStatus read_map_headers(RemoteMemory& memory, const ClassicMapLayout& layout,
-                              std::span<const std::uint64_t> addresses, std::vector<std::optional<MapHeader>>& headers,
+                              std::span<const std::uint64_t> addresses,
+                              std::vector<std::optional<MapHeader>>& headers,
                               std::vector<std::optional<ReadFailure>>& failures);
 
 // What a walk of a map's bucket chains found, kept until the shape changes.
 struct ChainWalk {
-  std::uint64_t overflow_buckets = 0;        // overflow buckets chained off the current array
+  std::uint64_t overflow_buckets = 0;  // overflow buckets chained off the current array
   std::uint64_t overflow_allocated_alone = 0;
   std::uint64_t old_overflow_allocated_alone = 0;
   std::array<std::uint64_t, mapcore::kChainLengthCells> chain_lengths{};
@@ -65,7 +66,8 @@ struct MapCache {
 // The statistics of the map whose header is `header` (already read twice and agreed), walking its
 // chains when the cache does not hold them. On failure the cache is left as it was.
 std::variant<mapcore::MapStats, ReadFailure> read_map_stats(RemoteMemory& memory, const GoBinary& binary,
-                                                            const MapTypeLayout& type, std::uint64_t header_address,
+                                                            const MapTypeLayout& type,
+                                                            std::uint64_t header_address,
                                                             const MapHeader& header, MapCache& cache,
                                                             double now_unix_seconds);
 

@@ -93,7 +93,8 @@ std::variant<ProcessIdentity, ReadFailure> read_process_identity(pid_t pid) {
   }
   identity.exe_device = info.st_dev;
   identity.exe_inode = info.st_ino;
-  identity.exe_mtime_ns = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+  identity.exe_mtime_ns =
+      static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
   identity.exe_size = info.st_size;
   // The pid may have been reused between the two looks.
   if (read_start_ticks(pid) != identity.start_ticks) {

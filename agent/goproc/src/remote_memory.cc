@@ -52,7 +52,8 @@ RemoteStatus RemoteMemory::read(std::span<const RemotePiece> pieces) {
   return RemoteStatus::kOk;
 }
 
-RemoteStatus RemoteMemory::read_each(std::span<const RemotePiece> pieces, std::vector<RemoteStatus>& statuses) {
+RemoteStatus RemoteMemory::read_each(std::span<const RemotePiece> pieces,
+                                     std::vector<RemoteStatus>& statuses) {
   statuses.assign(pieces.size(), RemoteStatus::kOk);
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     statuses[i] = read(pieces.subspan(i, 1));
@@ -69,7 +70,10 @@ RemoteStatus RemoteMemory::read_batch(std::span<const RemotePiece> pieces) {
   std::size_t expected = 0;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     local[i] = {pieces[i].destination, pieces[i].size};
-    remote[i] = {reinterpret_cast<void*>(static_cast<std::uintptr_t>(pieces[i].address)), pieces[i].size};
+    // An address in the other process, never dereferenced here.
+    remote[i] = {reinterpret_cast<void*>(  // NOLINT(performance-no-int-to-ptr)
+                     static_cast<std::uintptr_t>(pieces[i].address)),
+                 pieces[i].size};
     expected += pieces[i].size;
   }
   const ssize_t got = ::process_vm_readv(pid_, local.data(), local.size(), remote.data(), remote.size(), 0);

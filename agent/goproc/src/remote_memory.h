@@ -22,10 +22,10 @@ struct RemotePiece {
 
 enum class RemoteStatus {
   kOk,
-  kGone,         // ESRCH: the process exited
-  kPermission,   // EPERM: no ptrace access
-  kBadAddress,   // an address is not mapped (EFAULT, or a short read)
-  kOverBudget,   // the read would exceed the budget; nothing was read
+  kGone,        // ESRCH: the process exited
+  kPermission,  // EPERM: no ptrace access
+  kBadAddress,  // an address is not mapped (EFAULT, or a short read)
+  kOverBudget,  // the read would exceed the budget; nothing was read
 };
 
 class RemoteMemory {

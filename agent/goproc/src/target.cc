@@ -58,7 +58,8 @@ ReadFailure process_failure(RemoteStatus status, pid_t pid, const std::string& w
     case RemoteStatus::kOverBudget:
       return ReadFailure::of(failure_kind::kBudget, "the read's byte budget ran out before " + what);
     default:
-      return ReadFailure::of(failure_kind::kMemory, "process " + std::to_string(pid) + ": " + what + " failed");
+      return ReadFailure::of(failure_kind::kMemory,
+                             "process " + std::to_string(pid) + ": " + what + " failed");
   }
 }
 
@@ -94,7 +95,8 @@ std::variant<RuntimeReading, ReadFailure> read_runtime(RemoteMemory& memory, Pro
   runtime.gc_cycles = numgc_after;
   if (state.last_numgc && numgc_after > *state.last_numgc && !pauses.empty()) {
     // The runtime writes pause_ns[n % 256] for its n-th collection, then counts it.
-    const auto first = std::max<std::uint64_t>(*state.last_numgc, numgc_after - std::min<std::uint64_t>(numgc_after, pauses.size()));
+    const auto first = std::max<std::uint64_t>(
+        *state.last_numgc, numgc_after - std::min<std::uint64_t>(numgc_after, pauses.size()));
     for (std::uint64_t cycle = first; cycle < numgc_after; ++cycle) {
       runtime.new_gc_pauses_seconds.push_back(static_cast<double>(pauses[cycle % pauses.size()]) * 1e-9);
     }
@@ -153,8 +155,9 @@ std::optional<ReadFailure> Target::State::attach(ProcessState& state) const {
     const auto start =
         executable_mapping_start(state.identity.pid, state.identity.exe_device, state.identity.exe_inode);
     if (!start) {
-      return ReadFailure::of(failure_kind::kMemory, "process " + std::to_string(state.identity.pid) +
-                                                        ": its executable's mapping is not in /proc/PID/maps");
+      return ReadFailure::of(failure_kind::kMemory,
+                             "process " + std::to_string(state.identity.pid) +
+                                 ": its executable's mapping is not in /proc/PID/maps");
     }
     state.load_bias = *start - go.first_segment_vaddr;
   }
@@ -183,7 +186,7 @@ std::optional<ReadFailure> Target::State::attach(ProcessState& state) const {
 }
 
 std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid, std::uint64_t& budget,
-                                                                       std::vector<std::string>& problems) {
+                                                                      std::vector<std::string>& problems) {
   auto identity = read_process_identity(pid);
   if (auto* failure = std::get_if<ReadFailure>(&identity)) {
     processes.erase(pid);
@@ -271,7 +274,8 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
       order.push_back(i);
     }
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
   if (order.size() > spec.max_maps) {
     order.resize(spec.max_maps);
   }
@@ -291,9 +295,9 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
       auto stats = read_map_stats(memory, binary, map.type, headers_at[i], *headers[i], map.cache, now);
       if (auto* failure = std::get_if<ReadFailure>(&stats)) {
         if (failure->kind == failure_kind::kVanished || failure->kind == failure_kind::kPermission) {
-          return process_failure(failure->kind == failure_kind::kVanished ? RemoteStatus::kGone
-                                                                          : RemoteStatus::kPermission,
-                                 pid, "reading a map");
+          return process_failure(
+              failure->kind == failure_kind::kVanished ? RemoteStatus::kGone : RemoteStatus::kPermission, pid,
+              "reading a map");
         }
         count_error(*failure);
         problems.push_back(map.path + ": " + failure->reason);
@@ -316,21 +320,27 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
       reading.runtime = std::get<RuntimeReading>(runtime);
     }
   } else {
-    problems.push_back("process " + std::to_string(pid) + ": the DWARF lacks runtime.memstats or runtime.gcController");
+    problems.push_back("process " + std::to_string(pid) +
+                       ": the DWARF lacks runtime.memstats or runtime.gcController");
   }
   budget = memory.remaining_budget();
   // Everything read must belong to the process found at the start.
   if (read_start_ticks(pid) != state.identity.start_ticks) {
     processes.erase(pid);
-    return ReadFailure::of(failure_kind::kVanished, "process " + std::to_string(pid) + " exited during the read");
+    return ReadFailure::of(failure_kind::kVanished,
+                           "process " + std::to_string(pid) + " exited during the read");
   }
   return reading;
 }
 
-Target::Target(TargetSpec spec) : state_(std::make_unique<State>()) { state_->spec = std::move(spec); }
+Target::Target(TargetSpec spec) : state_(std::make_unique<State>()) {
+  state_->spec = std::move(spec);
+}
 Target::~Target() = default;
 
-const TargetSpec& Target::spec() const { return state_->spec; }
+const TargetSpec& Target::spec() const {
+  return state_->spec;
+}
 
 TargetReading Target::read() {
   auto& state = *state_;

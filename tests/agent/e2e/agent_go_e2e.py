@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -115,12 +116,17 @@ def value(exposition, name, **labels):
 
 
 def scrape(agent):
-    return parse_exposition(agent.scrape())
+    return Exposition(agent.scrape())
+
+
+def value(exposition, name, **labels):
+    """The value of the sample with exactly these labels, None when there is none."""
+    return exposition.sample(name, **labels)
 
 
 def series(exposition, name):
     """{frozenset(labels): value} of one sample name."""
-    return {labels: number for (sample, labels), number in exposition["samples"].items() if sample == name}
+    return {frozenset(labels.items()): number for labels, number in exposition.select(name)}
 
 
 class Watching(unittest.TestCase):
@@ -144,7 +150,7 @@ class Watching(unittest.TestCase):
         self.agents.append(agent)
         return agent
 
-    def assert_maps_match_the_view(self, exposition, fixture, target, listed=None):
+    def assert_maps_match_the_view(self, exposition, fixture, target, listed=None, static_labels=None):
         """Each map the agent publishes for the target equals the program's view of it. Without a list of maps
         (`listed`), the agent publishes the global map variables that hold memory, the runtime's and the
         standard library's too (unicode.Categories...): not main.srv.cache (a field, reached only by its path)
@@ -160,7 +166,7 @@ class Watching(unittest.TestCase):
         self.assertTrue(published)
         for path in published:
             view = maps[path]
-            labels = {"map": path, "target": target}
+            labels = dict(static_labels or {}, map=path, target=target)
             with self.subTest(map=path):
                 self.assertEqual(value(exposition, "mapcore_map_entries", **labels), view["count"])
                 self.assertEqual(value(exposition, "mapcore_map_buckets_log2", **labels), view["B"])
@@ -188,7 +194,7 @@ class Watching(unittest.TestCase):
         fixture = self.fixture()
         agent = self.agent("--go.pid=%d" % fixture.pid, "--web.listen-address=127.0.0.1:0")
         exposition = scrape(agent)
-        families = set(exposition["types"])
+        families = set(exposition.types)
         self.assertLessEqual(GO_MAP_FAMILIES | GO_TARGET_FAMILIES, families)
         self.assertFalse(MAPCORE_ONLY & families, "a Go map counts no operations")
         self.assertFalse([f for f in families if f.startswith("mapscope_scenario_")], "no scenarios run")
@@ -245,18 +251,16 @@ class Watching(unittest.TestCase):
         self.assertEqual(leaving_maps, {"main.doubling", "main.srv.cache"}, "only the listed maps")
         self.assertEqual(value(exposition, "mapcore_map_entries", map="main.doubling", target="leaving", env="e2e"),
                          6657)
-        self.assert_maps_match_the_view(
-            {"samples": {(n, frozenset(l - {("env", "e2e")})): v for (n, l), v in exposition["samples"].items()}},
-            staying, "service")
-        self.assert_maps_match_the_view(
-            {"samples": {(n, frozenset(l - {("env", "e2e")})): v for (n, l), v in exposition["samples"].items()}},
-            leaving, "leaving", listed={"main.doubling", "main.srv.cache"})
+        self.assert_maps_match_the_view(exposition, staying, "service", static_labels={"env": "e2e"})
+        self.assert_maps_match_the_view(exposition, leaving, "leaving", listed={"main.doubling", "main.srv.cache"},
+                                        static_labels={"env": "e2e"})
 
         leaving.stop()
         exposition = scrape(agent)
         self.assertEqual(value(exposition, "mapscope_go_target_up", target="leaving"), 0)
         self.assertEqual(value(exposition, "mapscope_go_target_up", target="service"), 1)
-        self.assertFalse([l for l in series(exposition, "mapcore_map_entries") if ("target", "leaving") in l])
+        self.assertFalse([labels for labels in series(exposition, "mapcore_map_entries")
+                          if ("target", "leaving") in labels])
         self.assertEqual(value(exposition, "mapcore_map_entries", map="main.doubling", target="service", env="e2e"),
                          6657)
         wait_until(lambda: 'msg="Go target down" target=leaving' in agent.log(), what="the down line")
@@ -283,7 +287,7 @@ class Watching(unittest.TestCase):
                                  "  - {name: one, pid: %d, maps: [main.grown, main.doubling]}\n" % first.pid)
         agent = self.agent(config_file=config_file)
         exposition = scrape(agent)
-        self.assertEqual(set(dict(l)["target"] for l in series(exposition, "mapscope_go_target_up")), {"one"})
+        self.assertEqual(set(dict(labels)["target"] for labels in series(exposition, "mapscope_go_target_up")), {"one"})
         grow_seen = value(exposition, "mapcore_map_grow_start_timestamp_seconds", map="main.doubling", target="one")
         self.assertGreater(grow_seen, 0)
 
@@ -322,6 +326,16 @@ class Watching(unittest.TestCase):
                    what="target one removed")
         self.assertEqual(value(scrape(agent), "mapscope_go_target_up", target="two"), 1)
 
+    def test_two_pids_of_one_program_are_told_apart_by_pid(self):
+        first, second = self.fixture(), self.fixture()
+        agent = self.agent("--go.pid=%d" % first.pid, "--go.pid=%d" % second.pid, "--web.listen-address=127.0.0.1:0")
+        exposition = scrape(agent)
+        for fixture in (first, second):
+            target = "maps:%d" % fixture.pid
+            self.assertEqual(value(exposition, "mapscope_go_target_up", target=target), 1)
+            self.assertEqual(value(exposition, "mapcore_map_entries", map="main.doubling", target=target), 6657)
+        self.assertEqual(len(series(exposition, "mapscope_go_target_up")), 2)
+
     def test_a_pid_file_relative_to_the_configuration_is_read_on_every_scrape(self):
         first = self.fixture()
         directory = tempfile.mkdtemp(prefix="mapscope-go-pidfile-")
@@ -345,6 +359,50 @@ class Watching(unittest.TestCase):
         pids = [dict(labels)["pid"] for labels in series(scrape(agent), "mapscope_go_target_info")]
         self.assertEqual(pids, [str(second.pid)])
 
+    def test_without_ptrace_access_the_target_is_down_naming_the_capability(self):
+        # The agent runs as nobody (setpriv drops root and every capability); the fixture runs as root.
+        fixture = self.fixture()
+        agent = self.agent("--go.pid=%d" % fixture.pid, "--web.listen-address=127.0.0.1:0",
+                           wrapper=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        exposition = scrape(agent)
+        target = "pid %d" % fixture.pid
+        self.assertEqual(value(exposition, "mapscope_go_target_up", target=target), 0)
+        self.assertEqual(value(exposition, "mapscope_go_read_errors_total", target=target, kind="permission"), 1)
+        self.assertIn('reason="reading %d needs root or CAP_SYS_PTRACE' % fixture.pid, agent.log())
+
+    def test_reloads_while_scraping_change_targets_without_a_bad_scrape(self):
+        fixture = self.fixture()
+        configs = ["server: {listen_address: 127.0.0.1:0}\ngo_targets:\n  - {name: a, pid: %d}\n" % fixture.pid,
+                   "server: {listen_address: 127.0.0.1:0}\ngo_targets:\n  - {name: b, pid: %d, maps: [main.names]}\n"
+                   "  - {name: c, exe: %s}\n" % (fixture.pid, PROGRAM)]
+        config_file = write_temp(configs[0])
+        agent = self.agent(config_file=config_file)
+        problems, stop = [], threading.Event()
+
+        def keep_scraping():
+            while not stop.is_set():
+                status, _, body = agent.get("/metrics")
+                if status != 200:
+                    problems.append(status)
+                    continue
+                ups = [v for _, v in Exposition(body).select("mapscope_go_target_up")]
+                if not ups or any(v != 1 for v in ups):
+                    problems.append(ups)
+
+        scraper = threading.Thread(target=keep_scraping)
+        scraper.start()
+        try:
+            for round_ in range(10):
+                with open(config_file, "w") as handle:
+                    handle.write(configs[(round_ + 1) % 2])
+                self.assertEqual(agent.get("/-/reload", method="POST")[0], 200)
+        finally:
+            stop.set()
+            scraper.join()
+        self.assertEqual(problems, [])
+        self.assertEqual({dict(labels)["target"] for labels in series(scrape(agent), "mapscope_go_target_up")},
+                         {"a"})
+
     def test_a_process_that_is_not_go_is_down_with_its_reason_beside_one_that_is(self):
         fixture = self.fixture()
         sleeper = subprocess.Popen(["sleep", "300"])
@@ -352,7 +410,7 @@ class Watching(unittest.TestCase):
             agent = self.agent("--go.pid=%d" % sleeper.pid, "--go.pid=%d" % fixture.pid,
                                "--web.listen-address=127.0.0.1:0")
             text = agent.scrape()
-            exposition = parse_exposition(text)
+            exposition = Exposition(text)
             # Never read, it is named after its pid.
             sleeper_target = "pid %d" % sleeper.pid
             self.assertEqual(value(exposition, "mapscope_go_target_up", target=sleeper_target), 0)
@@ -362,7 +420,7 @@ class Watching(unittest.TestCase):
                       in series(exposition, "mapscope_go_read_errors_total").items()
                       if ("target", sleeper_target) in labels}
             self.assertEqual(sum(errors.values()), 1, errors)
-            line = [l for l in agent.log().splitlines() if 'msg="Go target down"' in l]
+            line = [entry for entry in agent.log().splitlines() if 'msg="Go target down"' in entry]
             self.assertEqual(len(line), 1, agent.log())
             self.assertIn('reason="', line[0])
             self.assertEqual(agent.get("/healthz")[0], 200)
@@ -373,11 +431,11 @@ class Watching(unittest.TestCase):
         # docs/metrics.md lists exactly the Go programs' families a scrape shows, and promtool is content.
         with open(os.path.join(SOURCE_DIR, "docs", "metrics.md")) as handle:
             documented = set(re.findall(r"^\| `(mapscope_go_[a-z0-9_]*)` \|", handle.read(), re.MULTILINE))
-        scraped = {name for name in exposition["types"] if name.startswith("mapscope_go_")}
+        scraped = {name for name in exposition.types if name.startswith("mapscope_go_")}
         self.assertEqual(scraped, documented)
-        self.assertLessEqual(GO_MAP_FAMILIES, set(exposition["types"]))
-        for name in exposition["types"]:
-            self.assertTrue(exposition["help"].get(name), name)
+        self.assertLessEqual(GO_MAP_FAMILIES, set(exposition.types))
+        for name in exposition.types:
+            self.assertTrue(exposition.help.get(name), name)
         result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
         self.assertEqual((result.stdout + result.stderr).strip(), "")
         self.assertEqual(result.returncode, 0)

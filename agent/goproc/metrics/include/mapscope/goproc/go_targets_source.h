@@ -48,6 +48,9 @@ class GoTargetsSource final : public exporter::MetricSource {
   // One read, turned into a down reading when the reader fails unexpectedly, and named even when the
   // program was never found.
   static TargetReading read_safely(Watched& watched);
+  // Targets without a name of their own that read under the same name (two pids of one program) get their
+  // pid appended ("api:4242"), so no two targets' series are the same series.
+  void give_unique_names(std::vector<TargetReading>& readings) const;
 
   mutable std::mutex mutex_;  // guards everything below; held for a whole scrape
   std::vector<Watched> targets_;

@@ -104,17 +104,6 @@ def setUpModule():
     PROGRAM = build_fixture()
 
 
-def parse_exposition(text):
-    """{'types': {family: type}, 'samples': {(name, frozenset(labels)): value}}: samples keyed for exact lookups."""
-    parsed = Exposition(text)
-    return {"types": parsed.types,
-            "samples": {(name, frozenset(labels.items())): number for name, labels, number in parsed.samples}}
-
-
-def value(exposition, name, **labels):
-    return exposition["samples"].get((name, frozenset(labels.items())))
-
-
 def scrape(agent):
     return Exposition(agent.scrape())
 

@@ -19,9 +19,7 @@ e2e_setup go-alerting
 AGENT=$(e2e_find_agent)
 JOB=mapscope-go-e2e
 TARGET=leaky
-SCALE=60   # 15m windows become 15s, for: 5m becomes 5s
 CHECKS=("$E2E_PYTHON" -B "$E2E_LIB_DIR/e2e_checks.py")
-NOTIFICATIONS=$E2E_TMP/notifications.jsonl
 
 e2e_log "building the Go program with $(/usr/bin/go version 2>/dev/null || echo 'no go')"
 mkdir -p "$E2E_TMP/bin"
@@ -36,50 +34,11 @@ go_targets:
 EOF
 "$AGENT" --check-config --config.file "$E2E_TMP/agent.yml" >/dev/null || e2e_fail "the test configuration is invalid"
 
-"$E2E_PYTHON" -B "$E2E_SOURCE_DIR/alerts/scale_rules.py" --factor "$SCALE" \
-  "$E2E_SOURCE_DIR/alerts/mapscope.rules.yml" "$E2E_TMP/rules.yml"
-promtool check rules "$E2E_TMP/rules.yml" >/dev/null || e2e_fail "promtool rejects the scaled rules"
-
-e2e_start_webhook webhook "$NOTIFICATIONS"
-WEBHOOK_PORT=$E2E_LAST_PORT
-cat >"$E2E_TMP/alertmanager.yml" <<EOF
-route:
-  receiver: webhook
-  group_by: [alertname, instance, target, map]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: webhook
-    webhook_configs:
-      - url: http://127.0.0.1:$WEBHOOK_PORT/alerts
-        send_resolved: true
-EOF
-amtool check-config "$E2E_TMP/alertmanager.yml" >/dev/null || e2e_fail "amtool rejects the test configuration"
-e2e_start_alertmanager alertmanager "$E2E_TMP/alertmanager.yml"
-AM_PORT=$E2E_LAST_PORT
-
 e2e_pick_port
 AGENT_ADDRESS=127.0.0.1:$E2E_LAST_PORT
-cat >"$E2E_TMP/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $E2E_TMP/rules.yml
-alerting:
-  alertmanagers:
-    - static_configs:
-        - targets: ["127.0.0.1:$AM_PORT"]
-scrape_configs:
-  - job_name: $JOB
-    static_configs:
-      - targets: ["$AGENT_ADDRESS"]
-EOF
-promtool check config "$E2E_TMP/prometheus.yml" >/dev/null || e2e_fail "promtool rejects the test configuration"
-e2e_start_prometheus prometheus "$E2E_TMP/prometheus.yml"
-PROM=http://127.0.0.1:$E2E_LAST_PORT
+e2e_start_alerting_stack "$JOB" "$AGENT_ADDRESS"
+PROM=$E2E_PROM
+NOTIFICATIONS=$E2E_NOTIFICATIONS
 e2e_wait_for 30 "Prometheus to discover the agent's address" \
   "${CHECKS[@]}" targets-up --prometheus "$PROM" --job "$JOB" --count 1 --discovered >/dev/null
 

@@ -119,10 +119,5 @@ e2e_log "the overview dashboard over the fleet of two"
   "$E2E_SOURCE_DIR/dashboards/mapscope-overview.json" || e2e_fail "fleet aggregation"
 
 e2e_log "every notification received:"
-"$E2E_PYTHON" -c 'import json, sys
-for line in open(sys.argv[1]):
-    for a in json.loads(line)["body"]["alerts"]:
-        l = a["labels"]
-        print("  %-8s %-28s %-22s %s" % (a["status"], l["alertname"], l.get("map", "-"), l.get("instance", "-")))' \
-  "$E2E_NOTIFICATIONS" >&2
+"${CHECKS[@]}" notifications --log "$E2E_NOTIFICATIONS" >&2
 e2e_log "PASS in $(($(date +%s) - START)) s (both alerts at the webhook ${FIRED_AFTER} s after the agents started)"

@@ -14,6 +14,8 @@ Subcommands (each prints what it saw and exits 0 when the check holds, 1 when it
   fleet       --prometheus URL --instances A,B DASHBOARD.json
       every query of the dashboard covers each instance: it returns data for each alone, and its result for both
       is either per instance (an `instance` label showing both) or a sum or count that adds up the instances'.
+  notifications --log FILE
+      prints every notification the webhook received, one line each (status, alert, instance, target, map).
   alerts      --prometheus URL --log FILE --start UNIX --alert NAME --severity S --job JOB --instances A,B
               --fires-for MAP --never-for M1,M2 [--target T] [--never-pending]
       the webhook got NAME firing for MAP on every instance with labels alertname, map, instance, job, severity
@@ -85,6 +87,14 @@ def webhook_has(args):
     print(f"{args.alert} {args.status} for {labels} received from: {', '.join(sorted(seen)) or 'none'}")
     if not wanted <= seen:
         raise CheckFailed(f"still missing {', '.join(sorted(wanted - seen))}")
+
+
+def notifications(args):
+    for status, alert in read_notifications(args.log):
+        labels = alert["labels"]
+        print("  %-8s %-28s %-22s %-8s %s" % (alert.get("status", status), labels.get("alertname"),
+                                              labels.get("instance", "-"), labels.get("target", "-"),
+                                              labels.get("map", "-")))
 
 
 # --- dashboards ----------------------------------------------------------------------------------------------
@@ -290,6 +300,10 @@ def parse_args(argv):
     p.add_argument("--status", choices=("firing", "resolved"), default="firing")
     p.add_argument("--instances", required=True)
     p.set_defaults(run=webhook_has)
+
+    p = sub.add_parser("notifications")
+    p.add_argument("--log", required=True)
+    p.set_defaults(run=notifications)
 
     p = sub.add_parser("dashboards")
     p.add_argument("--prometheus", required=True)

@@ -92,10 +92,5 @@ e2e_log "every query of the Go processes dashboard on the real data"
   e2e_fail "dashboard queries"
 
 e2e_log "every notification received:"
-"$E2E_PYTHON" -c 'import json, sys
-for line in open(sys.argv[1]):
-    for a in json.loads(line)["body"]["alerts"]:
-        l = a["labels"]
-        print("  %-8s %-28s %-8s %s" % (a["status"], l["alertname"], l.get("target", "-"), l.get("map", "-")))' \
-  "$NOTIFICATIONS" >&2
+"${CHECKS[@]}" notifications --log "$NOTIFICATIONS" >&2
 e2e_log "PASS in $(($(date +%s) - START)) s (the leak alert at the webhook ${FIRED_AFTER} s after the agent started)"

@@ -87,6 +87,11 @@ class Group:
     rules: list
 
 
+# How a description names a map and where it lives: a Go program's map (target label) also names its target.
+MAP_ON_INSTANCE = ("Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on "
+                   "{{ $labels.instance }}")
+
+
 def old_buckets_retained(min_bytes):
     """Old buckets above min_bytes that no evacuation has touched for 15 minutes, from what both a mapcore map and a
     Go program's map publish (a Go map counts no evacuations, but its pending count moves with every one)."""
@@ -145,14 +150,13 @@ def groups(config):
 
         Alert("MapscopeOldBucketsRetained", old_buckets_retained("0"), "5m", "warning",
               "A map keeps its old buckets because no write finishes its grow.",
-              "Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on {{ $labels.instance }} "
-              "holds {{ $value | humanize1024 }} bytes in old buckets and has evacuated none of them for 15 minutes."),
+              f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes in old buckets and has evacuated none "
+              "of them for 15 minutes."),
         Alert("MapscopeOldBucketsRetainedLarge", old_buckets_retained(threshold("old_buckets_large_bytes")), "5m",
               "critical",
               "A map keeps a large old-bucket array because no write finishes its grow.",
-              "Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on {{ $labels.instance }} "
-              "holds {{ $value | humanize1024 }} bytes in old buckets, above the large-leak threshold, and has "
-              "evacuated none of them for 15 minutes."),
+              f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes in old buckets, above the large-leak "
+              "threshold, and has evacuated none of them for 15 minutes."),
         Alert("MapscopeSameSizeGrowthChurn", [
             f'increase(mapcore_map_grows_total{{kind="samesize"}}[1h]) > {threshold("samesize_grows_per_hour")}',
         ], "15m", "info",
@@ -165,7 +169,7 @@ def groups(config):
             f"  mapcore_map_buckets >= {threshold('overflow_min_buckets')}",
         ], "15m", "warning",
             "A map chains many overflow buckets, so its lookups walk long chains.",
-            "Map {{ $labels.map }} on {{ $labels.instance }} has {{ $value | humanizePercentage }} as many overflow "
+            f"{MAP_ON_INSTANCE} has {{{{ $value | humanizePercentage }}}} as many overflow "
             "buckets as buckets."),
         Alert("MapscopeSparseMap", [
             'sum without (region) (mapcore_map_memory_bytes{region=~"buckets|overflow"})',
@@ -175,7 +179,7 @@ def groups(config):
             f"  mapcore_map_buckets >= {threshold('sparse_min_buckets')}",
         ], "15m", "warning",
             "A map holds a bucket array far larger than its entries need and will never shrink by itself.",
-            "Map {{ $labels.map }} on {{ $labels.instance }} holds {{ $value | humanize1024 }} bytes of buckets at a "
+            f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes of buckets at a "
             "load factor under one eighth of the most Go allows."),
         Alert("MapscopeCollectorPauseHigh", [
             'instance_quantile:mapcore_gc_pause_seconds:histogram_quantile{quantile="0.99"}',

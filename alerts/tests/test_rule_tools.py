@@ -304,8 +304,9 @@ class LintRulesTest(unittest.TestCase):
                              "summary must be a static sentence")
 
     def test_rejects_description_without_the_map(self):
-        self.assert_rejected("Map {{ $labels.map }} on {{ $labels.instance }} has {{ $value | humanizePercentage }}",
-                             "A map on {{ $labels.instance }} has {{ $value | humanizePercentage }}",
+        self.assert_rejected("Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on "
+                             "{{ $labels.instance }} has\n",
+                             "A map on {{ $labels.instance }} has\n",
                              "MapscopeHighOverflowRatio: description must show $labels.map")
 
     def test_rejects_description_without_the_value(self):

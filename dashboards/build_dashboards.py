@@ -300,13 +300,21 @@ def map_detail():
                      "Selected maps in depth: memory by region, shape, growth and evacuation, pauses.", lay)
 
 
-def table(title, description, unit, panel_targets, columns):
-    """Instant queries side by side, one row per series (merged on their labels); columns renames the values."""
+def table(title, description, unit, panel_targets, columns, column_units=None):
+    """Instant queries side by side, one row per series (merged on their labels); columns renames each query's value
+    column ("Value #REF", or "Value" when there is one query), and hides it when its name is None; column_units
+    gives a renamed column a unit of its own (unit is the others')."""
     panel = base_panel("table", title, description, unit, panel_targets)
+    panel["fieldConfig"]["overrides"] = [
+        {"matcher": {"id": "byName", "options": name}, "properties": [{"id": "unit", "value": column_unit}]}
+        for name, column_unit in (column_units or {}).items()]
+    value_column = {ref: f"Value #{ref}" if len(panel_targets) > 1 else "Value" for ref in columns}
+    hidden = {"Time": True} | {value_column[ref]: True for ref, name in columns.items() if name is None}
     panel["transformations"] = [
         {"id": "merge", "options": {}},
-        {"id": "organize", "options": {"excludeByName": {"Time": True},
-                                       "renameByName": {f"Value #{ref}": name for ref, name in columns.items()}}}]
+        {"id": "organize", "options": {"excludeByName": hidden,
+                                       "renameByName": {value_column[ref]: name for ref, name in columns.items()
+                                                        if name is not None}}}]
     panel["options"] = {"showHeader": True, "cellHeight": "sm", "footer": {"show": False}}
     return panel
 
@@ -322,7 +330,7 @@ def go_processes():
                          (f"count(mapscope_go_target_up{{{G}}})", "configured"))), 6, 5)
     lay.add(table("Processes read", "The process of each target read last: pid, Go version from the binary's build "
                   "information and executable (mapscope_go_target_info).", "none",
-                  [target(f"mapscope_go_target_info{{{G}}}", instant=True, fmt="table")], {"A": "info"}), 12, 5)
+                  [target(f"mapscope_go_target_info{{{G}}}", instant=True, fmt="table")], {"A": None}), 12, 5)
     lay.add(stat("Bytes held in old buckets", "Old bucket arrays of the selected Go maps, kept alive by grows in "
                  "progress. Flat and above zero while the program stops writing to a map: the retained old-bucket "
                  "leak (MapscopeOldBucketsRetained).", "bytes",
@@ -359,7 +367,8 @@ def go_processes():
                           fmt="table"),
                    target(f'sum without (region) (mapcore_map_memory_bytes{{{GM}, region="oldbuckets"}}) > 0',
                           ref="C", instant=True, fmt="table")],
-                  {"A": "growing for", "B": "pending old buckets", "C": "old-bucket bytes"}), 14, 8)
+                  {"A": "growing for", "B": "pending old buckets", "C": "old-bucket bytes"},
+                  {"pending old buckets": "short", "old-bucket bytes": "bytes"}), 14, 8)
     lay.add(timeseries("Evacuation pending", "Old buckets not yet evacuated, per Go map. Flat above zero: the grow "
                        "is stalled because the program no longer writes to the map.", "short",
                        targets((f"mapcore_map_evacuation_pending_buckets{{{GM}}}", legend),)), 10, 8)

@@ -7,7 +7,7 @@
 
 #include <mapscope/config/config_error.h>
 
-#include "basic_auth.h"
+#include "http/basic_auth.h"
 #include "http_client.h"
 #include "mapscope/exporter/exporter.h"
 

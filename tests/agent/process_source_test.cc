@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "mapscope/exporter/logger.h"
-#include "process_source.h"
+#include "sources/process_source.h"
 
 namespace mapscope::testing {
 namespace {

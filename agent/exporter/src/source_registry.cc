@@ -6,7 +6,7 @@
 
 #include <prometheus/check_names.h>
 
-#include "families.h"
+#include "sources/families.h"
 #include "mapscope/exporter/logger.h"
 
 namespace mapscope::exporter {
@@ -48,7 +48,7 @@ void SourceRegistry::unregister(std::uint64_t id) {
   entry->source.reset();
 }
 
-std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
+std::vector<prometheus::MetricFamily> SourceRegistry::collect() const {
   std::vector<std::shared_ptr<Entry>> entries;
   {
     std::lock_guard lock(mutex_);

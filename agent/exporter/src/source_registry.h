@@ -1,8 +1,8 @@
 // SourceRegistry: the MetricSources an Exporter scrapes, and the scrape itself.
 //
-// It is the prometheus::Collectable registered on the telemetry path: Collect() runs every source in
-// registration order, times each one (mapscope_collector_duration_seconds), drops families whose names are
-// invalid or already taken, and drops families without series. Removing a source waits only for that
+// The scrape starts here: collect() runs every source in registration order, times each one
+// (mapscope_collector_duration_seconds), drops families whose names are invalid or already taken, and drops
+// families without series. Removing a source waits only for that
 // source's collect() in progress, so a source may be removed while another is slow.
 #pragma once
 
@@ -15,23 +15,22 @@
 #include <unordered_set>
 #include <vector>
 
-#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include "mapscope/exporter/handles.h"
 #include "mapscope/exporter/metric_source.h"
 
 namespace mapscope::exporter {
 
-class SourceRegistry final : public Registrar,
-                             public prometheus::Collectable,
-                             public std::enable_shared_from_this<SourceRegistry> {
+class SourceRegistry final : public Registrar, public std::enable_shared_from_this<SourceRegistry> {
  public:
   // `trusted` sources are the exporter's own, whose label names are checked by tests and at tracking;
   // the label names of other sources are checked on every scrape (with a cache of names seen valid).
   SourceHandle add(std::shared_ptr<MetricSource> source, bool trusted);
   void unregister(std::uint64_t id) override;
 
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  // Every source's valid families, then the duration of each source.
+  std::vector<prometheus::MetricFamily> collect() const;
 
  private:
   struct Entry {

@@ -14,12 +14,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "mapscope/exporter/handles.h"
+#include "mapscope/exporter/labels.h"
 #include "mapscope/exporter/metric_source.h"
 #include "mapscope/exporter/tracked_map.h"
 #include "mapscope/exporter/web_config.h"
@@ -29,8 +29,6 @@ class Collector;
 }
 
 namespace mapscope::exporter {
-
-using Labels = std::map<std::string, std::string>;
 
 struct ExporterOptions {
   std::string listen_address =
@@ -88,7 +86,7 @@ class Exporter {
   // std::invalid_argument, changing nothing, when a name or value is invalid.
   void set_labels(Labels labels);
 
-  // Throws std::invalid_argument when a static label name or value is invalid or reserved.
+  // Throws std::invalid_argument with labels_problem()'s text when a name or value is invalid or reserved.
   static void check_labels(const Labels& labels);
   // Throws std::invalid_argument when the address is not one the exporter can listen on (syntax, IPv6, a
   // host name without an IPv4 address). Binding is not tried.

@@ -299,7 +299,7 @@ def exporter_section(scrape):
              fmt_ns(point.get("maps_source_p50_ns")), "{:.1f} MB".format(point.get("bytes", 0) / 1e6)]
             for point in scrape.get("points", [])]
     return ("Whole scrapes over loopback HTTP (plain text), and the server-side time of the maps source as the "
-            "exporter measured it (`mapscope_collector_duration_seconds{collector=\"maps\"}`).\n\n" +
+            "exporter measured it (`mapscope_scrape_collector_duration_seconds{collector=\"maps\"}`).\n\n" +
             table(["tracked maps", "scrape p50", "scrape p99", "scrape max", "maps source p50", "response"], rows))
 
 

@@ -1,9 +1,9 @@
 // SourceRegistry: the MetricSources an Exporter scrapes, and the scrape itself.
 //
-// The scrape starts here: collect() runs every source in registration order, times each one
-// (mapscope_collector_duration_seconds), drops families whose names are invalid or already taken, and drops
-// families without series. Removing a source waits only for that
-// source's collect() in progress, so a source may be removed while another is slow.
+// The scrape starts here: collect() runs every source in registration order, times each one and records
+// whether it threw (mapscope_scrape_collector_duration_seconds and _success, node_exporter's pair), drops
+// families whose names are invalid or already taken, and drops families without series. Removing a source
+// waits only for that source's collect() in progress, so a source may be removed while another is slow.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +29,7 @@ class SourceRegistry final : public Registrar, public std::enable_shared_from_th
   SourceHandle add(std::shared_ptr<MetricSource> source, bool trusted);
   void unregister(std::uint64_t id) override;
 
-  // Every source's valid families, then the duration of each source.
+  // Every source's valid families, then the duration and success of each source.
   std::vector<prometheus::MetricFamily> collect() const;
 
  private:
@@ -41,8 +41,8 @@ class SourceRegistry final : public Registrar, public std::enable_shared_from_th
     bool removed = false;  // set under in_use: no collect() after this
   };
 
-  // Runs one source; its families are appended to `out` (none if it throws).
-  void collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const;
+  // Runs one source; its families are appended to `out` (none if it throws). False when it threw.
+  bool collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const;
   // Removes invalid, duplicate and empty families; logs each problem once.
   void keep_valid(std::vector<prometheus::MetricFamily>& families, std::size_t first,
                   const Entry& entry) const;

@@ -23,6 +23,13 @@
 namespace mapscope::exporter {
 namespace {
 
+// How long a connection may take to send its request (and to take the response): a client that stalls
+// mid-header holds one worker at most this long. docs/reliability.md has the measurements behind it.
+constexpr const char* kRequestTimeoutMs = "5000";
+// How long a kept-alive connection keeps its worker waiting for the next request (civetweb applies it to the
+// whole next request): above Prometheus's usual scrape intervals, so that a scraper reuses its connection.
+constexpr const char* kKeepAliveTimeoutMs = "120000";
+
 // The dotted IPv4 address of `host` (a literal or a name resolved through getaddrinfo).
 std::optional<std::string> resolve_ipv4(const std::string& host) {
   addrinfo hints{};
@@ -89,20 +96,27 @@ std::string HttpServer::civetweb_ports(const std::string& listen_address) {
   return *address + ":" + port;
 }
 
-HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, Router& router) {
+HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, Router& router)
+    : router_(router) {
   const std::string ports = civetweb_ports(listen_address);
   const std::string num_threads = std::to_string(std::max<std::size_t>(threads, 1));
-  const char* options[] = {
-      "listening_ports", ports.c_str(), "num_threads", num_threads.c_str(), "request_timeout_ms",
-      "10000",  // a stalled client does not hold a worker forever
-      nullptr,
-  };
+  const char* options[] = {"listening_ports",
+                           ports.c_str(),
+                           "num_threads",
+                           num_threads.c_str(),
+                           "request_timeout_ms",
+                           kRequestTimeoutMs,
+                           "enable_keep_alive",
+                           "yes",
+                           "keep_alive_timeout_ms",
+                           kKeepAliveTimeoutMs,
+                           nullptr};
   mg_callbacks callbacks{};
   callbacks.begin_request = &HttpServer::begin_request;
   callbacks.log_message = &HttpServer::log_message;
   mg_init_data init{};
   init.callbacks = &callbacks;
-  init.user_data = &router;
+  init.user_data = this;
   init.configuration_options = options;
   char error_text[256] = {};
   unsigned error_code = 0;
@@ -112,8 +126,14 @@ HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, R
   error.text_buffer_size = sizeof error_text;
 
   context_ = mg_start2(&init, &error);
+  std::string startup_error;
+  {
+    std::lock_guard lock(startup_mutex_);
+    starting_ = false;
+    startup_error = std::move(startup_error_);
+  }
   if (context_ == nullptr) {
-    const std::string_view text(error_text);
+    const std::string_view text = startup_error.empty() ? std::string_view(error_text) : startup_error;
     throw std::runtime_error("cannot listen on " + listen_address + ": " +
                              std::string(text.substr(0, text.find_first_of("\r\n"))));
   }
@@ -145,11 +165,19 @@ HttpServer::~HttpServer() {
 }
 
 int HttpServer::begin_request(mg_connection* conn) {
-  auto* router = static_cast<Router*>(mg_get_user_data(mg_get_context(conn)));
-  return router->route(conn);
+  return static_cast<HttpServer*>(mg_get_user_data(mg_get_context(conn)))->router_.route(conn);
 }
 
-int HttpServer::log_message(const mg_connection*, const char* message) {
+int HttpServer::log_message(const mg_connection* conn, const char* message) {
+  auto* server = conn != nullptr ? static_cast<HttpServer*>(mg_get_user_data(mg_get_context(conn))) : nullptr;
+  if (server != nullptr) {
+    std::lock_guard lock(server->startup_mutex_);
+    if (server->starting_ && server->startup_error_.empty()) {
+      // "cannot bind to 127.0.0.1:8931: 98 (Address already in use)" explains a failed start.
+      const std::string_view text(message);
+      server->startup_error_ = std::string(text.substr(0, text.find_first_of("\r\n")));
+    }
+  }
   log_debug("civetweb", {{"detail", message}});
   return 1;
 }

@@ -1,10 +1,13 @@
 // HttpServer: a civetweb server whose every request the Router answers.
 //
-// The server is started with mg_start2 and the Router as its user data; civetweb's begin_request callback
-// hands each request to it before civetweb would look for a file or handler of its own.
+// The server is started with mg_start2 and this HttpServer as its user data: civetweb's begin_request
+// callback hands each request to the Router before civetweb would look for a file or handler of its own,
+// and the log_message callback keeps the first error of a failed start (mg_start2's own text only says
+// "Failed to setup server ports" when the port is taken).
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 struct mg_context;
@@ -32,6 +35,10 @@ class HttpServer {
   static int begin_request(mg_connection* conn);
   static int log_message(const mg_connection* conn, const char* message);
 
+  Router& router_;
+  std::mutex startup_mutex_;   // guards the two below: civetweb's threads may log while mg_start2 runs
+  std::string startup_error_;  // the first message civetweb logged while starting
+  bool starting_ = true;
   mg_context* context_ = nullptr;
   std::uint16_t port_ = 0;
   std::string wake_address_;  // where the destructor knocks to wake civetweb's listening thread

@@ -51,6 +51,7 @@ const std::vector<Router::Endpoint>& Router::fixed_endpoints() {
       {"/debug/maps", kGet | kHead, true, "Map statistics with overflow-chain lengths (JSON)",
        &Router::debug_maps},
       {"/healthz", kGet | kHead, false, "Health", &Router::healthy},
+      {"/-/healthy", kGet | kHead, false, "", &Router::healthy},  // Prometheus's and node_exporter's name
       {"/-/ready", kGet | kHead, true, "Readiness", &Router::ready},
       {"/-/reload", kPost, true, "", &Router::reload},
   };
@@ -60,7 +61,7 @@ const std::vector<Router::Endpoint>& Router::fixed_endpoints() {
 Router::Router(std::string telemetry_path, std::shared_ptr<const MapRegistry> maps,
                std::shared_ptr<const SourceRegistry> sources)
     : telemetry_path_(std::move(telemetry_path)), maps_(std::move(maps)), sources_(std::move(sources)) {
-  endpoints_.push_back({telemetry_path_, kGet, true, "Metrics", &Router::scrape});
+  endpoints_.push_back({telemetry_path_, kGet | kHead, true, "Metrics", &Router::scrape});
   endpoints_.insert(endpoints_.end(), fixed_endpoints().begin(), fixed_endpoints().end());
 }
 

@@ -4,9 +4,9 @@
 //   auto handle = exporter.track("sessions", sessions_map, {{"team", "core"}});
 //   auto gc = exporter.attach(collector);
 //
-// Endpoints: the telemetry path (default /metrics), / (landing page), /healthz, /-/ready, POST /-/reload
-// and /debug/maps (JSON). With a WebConfig that has users, every endpoint but /healthz asks for HTTP basic
-// authentication. docs/exporter.md is the guide and docs/metrics.md the metric reference.
+// Endpoints: the telemetry path (default /metrics), / (landing page), /healthz and /-/healthy, /-/ready,
+// POST /-/reload and /debug/maps (JSON). With a WebConfig that has users, every endpoint but the two
+// liveness ones asks for HTTP basic authentication. docs/exporter.md is the guide and docs/metrics.md the metric reference.
 //
 // Every metric is built at scrape time from live state: tracking a map costs its owner nothing, and a
 // scrape reads each map's stats() without taking any lock of the owner's.
@@ -37,7 +37,7 @@ struct ExporterOptions {
   std::uint64_t max_tracked_maps = 1000;  // track() refuses maps past this many
   Labels labels{};                        // static labels added to every per-map series
   std::optional<WebConfig> web_config{};  // basic auth users (bcrypt)
-  std::size_t threads = 4;                // HTTP worker threads (concurrent requests served)
+  std::size_t threads = 256;  // HTTP worker threads: connections served at once, stalled ones included
 };
 
 class Exporter {

@@ -3,11 +3,12 @@
 
 #include <chrono>
 #include <exception>
+#include <iterator>
 
 #include <prometheus/check_names.h>
 
+#include "mapscope/exporter/families.h"
 #include "mapscope/exporter/logger.h"
-#include "sources/families.h"
 
 namespace mapscope::exporter {
 
@@ -110,12 +111,14 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
       log_once("name:" + family.name, "metric family dropped: invalid name", entry.name + ": " + family.name);
       continue;
     }
-    bool duplicate = false;
-    for (std::size_t j = 0; j < kept && !duplicate; ++j) {
-      duplicate = families[j].name == family.name;
+    std::size_t same_name = kept;
+    for (std::size_t j = 0; j < kept && same_name == kept; ++j) {
+      same_name = families[j].name == family.name ? j : kept;
     }
-    if (duplicate) {
-      log_once("dup:" + family.name, "metric family dropped: another source exposes it",
+    const bool joinable = same_name < kept && families[same_name].type == family.type &&
+                          families[same_name].help == family.help;
+    if (same_name < kept && !joinable) {
+      log_once("dup:" + family.name, "metric family dropped: another source exposes it differently",
                entry.name + ": " + family.name);
       continue;
     }
@@ -131,6 +134,14 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
     if (!labels_ok) {
       log_once("label:" + family.name, "metric family dropped: invalid label name",
                entry.name + ": " + family.name);
+      continue;
+    }
+    if (joinable) {
+      // Sources that share a family (the per-map families of mapcore maps and of Go programs) expose
+      // one family with the series of both, as client_golang's registry does for equal name, type and help.
+      auto& into = families[same_name].metric;
+      into.insert(into.end(), std::make_move_iterator(family.metric.begin()),
+                  std::make_move_iterator(family.metric.end()));
       continue;
     }
     if (kept != i) {

@@ -1,8 +1,9 @@
 // SourceRegistry: the MetricSources an Exporter scrapes, and the scrape itself.
 //
 // The scrape starts here: collect() runs every source in registration order, times each one and records
-// whether it threw (mapscope_scrape_collector_duration_seconds and _success, node_exporter's pair), drops
-// families whose names are invalid or already taken, and drops families without series. Removing a source
+// whether it threw (mapscope_scrape_collector_duration_seconds and _success, node_exporter's pair), joins the
+// series of families that several sources expose with the same name, type and help, drops families whose
+// names are invalid or taken with another type or help, and drops families without series. Removing a source
 // waits only for that source's collect() in progress, so a source may be removed while another is slow.
 #pragma once
 
@@ -43,7 +44,7 @@ class SourceRegistry final : public Registrar, public std::enable_shared_from_th
 
   // Runs one source; its families are appended to `out` (none if it throws). False when it threw.
   bool collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const;
-  // Removes invalid, duplicate and empty families; logs each problem once.
+  // Removes invalid, conflicting and empty families and joins shared ones; logs each problem once.
   void keep_valid(std::vector<prometheus::MetricFamily>& families, std::size_t first,
                   const Entry& entry) const;
   bool metric_name_ok(const std::string& name) const;

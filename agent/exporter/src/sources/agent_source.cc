@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "families.h"
+#include "mapscope/exporter/families.h"
 #include "mapscope/exporter/build_info.h"
 
 namespace mapscope::exporter {

@@ -1,7 +1,7 @@
 // CollectorSource: pauses, cycles and reclaimed bytes of the mapcore Collector; Exporter::attach.
 #include "collector_source.h"
 
-#include "families.h"
+#include "mapscope/exporter/families.h"
 #include "mapscope/exporter/exporter.h"
 
 namespace mapscope::exporter {

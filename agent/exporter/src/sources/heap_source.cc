@@ -4,7 +4,7 @@
 
 #include <malloc.h>
 
-#include "families.h"
+#include "mapscope/exporter/families.h"
 
 namespace mapscope::exporter {
 

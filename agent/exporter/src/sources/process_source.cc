@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "families.h"
+#include "mapscope/exporter/families.h"
 
 namespace mapscope::exporter {
 namespace {

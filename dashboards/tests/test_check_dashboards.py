@@ -2,7 +2,8 @@
 """Negative tests of dashboards/check_dashboards.py: each deliberately broken copy of a shipped dashboard must be
 rejected with the problem that names the fault, so the checker cannot pass vacuously. Also checks the shipped
 dashboards pass, and the committed broken fixture (tests/broken-dashboard.json) fails through the command line.
-Environment: PROMTOOL (default "promtool").
+Environment: PROMTOOL (default "promtool"); PYTHONPATH holds python/ and dashboards/ (CMake's test environment
+sets it).
 """
 
 import copy
@@ -13,15 +14,14 @@ import sys
 import tempfile
 import unittest
 
-DASHBOARDS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, DASHBOARDS_DIR)
+import check_dashboards
 
-import check_dashboards  # noqa: E402
-import promql_scan  # noqa: E402
+DASHBOARDS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PROMTOOL = os.environ.get("PROMTOOL", "promtool")
 OVERVIEW = os.path.join(DASHBOARDS_DIR, "mapscope-overview.json")
 MAP = os.path.join(DASHBOARDS_DIR, "mapscope-map.json")
+GO = os.path.join(DASHBOARDS_DIR, "mapscope-go.json")
 PROVISIONING = os.path.join(DASHBOARDS_DIR, "provisioning")
 BROKEN = os.path.join(DASHBOARDS_DIR, "tests", "broken-dashboard.json")
 
@@ -55,9 +55,9 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
         self.assertTrue(any(expected in p for p in problems), f"{expected!r} not in {problems}")
 
     def test_shipped_dashboards_and_provisioning_pass(self):
-        problems, parsed = check_dashboards.check([OVERVIEW, MAP], PROMTOOL, PROVISIONING)
+        problems, parsed = check_dashboards.check([OVERVIEW, MAP, GO], PROMTOOL, PROVISIONING)
         self.assertEqual(problems, [])
-        self.assertGreaterEqual(parsed, 40)
+        self.assertGreaterEqual(parsed, 60)
 
     def test_broken_fixture_fails_on_the_command_line(self):
         result = subprocess.run([sys.executable, os.path.join(DASHBOARDS_DIR, "check_dashboards.py"), "--promtool",
@@ -125,6 +125,29 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
                              "needs a unit")
         self.assert_rejected(lambda b: panel(b, "Load factor").update(title=" "), "needs a title")
 
+    def test_rejects_units_grafana_does_not_know(self):
+        def set_unit(unit):
+            return lambda b: panel(b, "Load factor")["fieldConfig"]["defaults"].update(unit=unit)
+        self.assert_rejected(set_unit("suffix: buckets/s"), "unit 'suffix: buckets/s' is neither a Grafana unit id")
+        self.assert_rejected(set_unit("buckets/s"), "unit 'buckets/s' is neither a Grafana unit id")
+        board = copy.deepcopy(load(MAP))
+        set_unit("count:buckets/s")(board)
+        self.assertEqual(self.problems_of(board), [])
+
+    # Annotations.
+    def test_rejects_annotation_without_filters_or_datasource(self):
+        def unfiltered(board):
+            board["annotations"]["list"][0]["expr"] = 'ALERTS{alertstate="firing"}'
+        self.assert_rejected(unfiltered, "annotation 'mapscope alerts firing': ALERTS must filter job=~\"$job\"")
+
+        def fixed_datasource(board):
+            board["annotations"]["list"][0]["datasource"] = {"type": "prometheus", "uid": "x1"}
+        self.assert_rejected(fixed_datasource, "annotation 'mapscope alerts firing': datasource must be ${datasource}")
+
+        def unparsable(board):
+            board["annotations"]["list"][0]["expr"] += " +"
+        self.assert_rejected(unparsable, "annotation 'mapscope alerts firing': promtool:")
+
     def test_rejects_panel_with_fixed_datasource(self):
         self.assert_rejected(lambda b: panel(b, "Load factor").update(datasource={"type": "prometheus", "uid": "x1"}),
                              "'Load factor': datasource must be ${datasource}")
@@ -160,6 +183,20 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
     def test_rejects_map_series_ignoring_the_map_variable(self):
         self.assert_rejected(self.set_expr("Load factor", 'mapcore_map_load_factor{job=~"$job", '
                                            'instance=~"$instance"}'), 'must filter map=~"$map"')
+
+    # The Go processes view: its target variable sits between instance and map, and filters their series.
+    def test_rejects_go_series_ignoring_the_target_variable(self):
+        self.assert_rejected(self.set_expr("GC cycles per second", 'rate(mapscope_go_gc_cycles_total{job=~"$job", '
+                                           'instance=~"$instance"}[$__rate_interval])'),
+                             'mapscope_go_gc_cycles_total must filter target=~"$target"', source=GO)
+        self.assert_rejected(self.set_expr("Evacuation pending", 'mapcore_map_evacuation_pending_buckets{'
+                                           'job=~"$job", instance=~"$instance", map=~"$map"}'),
+                             'mapcore_map_evacuation_pending_buckets must filter target=~"$target"', source=GO)
+
+    def test_rejects_go_map_variable_ignoring_the_target(self):
+        self.assert_rejected(lambda b: variable(b, "map").update(
+            query='label_values(mapcore_map_entries{job=~"$job", instance=~"$instance"}, map)'),
+            'templating.map: mapcore_map_entries must filter target=~"$target"', source=GO)
 
     def test_rejects_fixed_rate_window(self):
         self.assert_rejected(self.set_expr("Operations by kind", 'sum(rate(mapcore_map_operations_total{job=~"$job",'
@@ -208,23 +245,6 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
         self.assertTrue(any("needs name, type file and options.path" in p for p in problems), problems)
         self.assertTrue(any("access must be proxy" in p for p in problems), problems)
         self.assertTrue(any("missing uid" in p for p in problems), problems)
-
-
-class ScannerTest(unittest.TestCase):
-    def test_finds_selectors_functions_and_ranges(self):
-        found = promql_scan.selectors('histogram_quantile(0.99, sum by (le) (rate(a_bucket{x="1"}[$__rate_interval])))'
-                                      ' / on (job) group_left b offset 5m')
-        self.assertEqual([(s.name, s.function, s.range) for s in found],
-                         [("a_bucket", "rate", "$__rate_interval"), ("b", None, None)])
-        self.assertEqual(found[0].matchers, [("x", "=", "1")])
-
-    def test_aggregation_modifiers_are_not_selectors(self):
-        found = promql_scan.selectors("sum without (op) (x) and ignoring (region) y unless on () z")
-        self.assertEqual([s.name for s in found], ["x", "y", "z"])
-
-    def test_unbalanced_parentheses_are_reported(self):
-        with self.assertRaises(promql_scan.ScanError):
-            promql_scan.selectors("sum(x")
 
 
 if __name__ == "__main__":

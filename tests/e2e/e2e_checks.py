@@ -5,17 +5,21 @@ Subcommands (each prints what it saw and exits 0 when the check holds, 1 when it
   targets-up  --prometheus URL --job JOB --count N [--discovered]
       N active targets of JOB are up, or with --discovered known to the scrape loop whatever their health
       (wait conditions).
-  webhook-has --log FILE --alert NAME --map MAP --instances A,B
-      the webhook received a firing notification of NAME for MAP from every instance (a wait condition).
-  dashboards  --prometheus URL --start UNIX --instances A,B --job JOB --maps M1,M2 DASHBOARD.json...
+  webhook-has --log FILE --alert NAME [--map MAP] [--target T] [--status firing|resolved] --instances A,B
+      the webhook received a notification of NAME (firing by default) for MAP, of Go target T when given, from
+      every instance (a wait condition).
+  dashboards  --prometheus URL --start UNIX --instances A,B --job JOB --maps M1,M2 [--targets T1,T2] DASHBOARD.json...
       every variable resolves to the expected values and every panel query returns at least one series with a
       number in it over [start, now], with the variables set to All and to an explicit selection of every value.
   fleet       --prometheus URL --instances A,B DASHBOARD.json
       every query of the dashboard covers each instance: it returns data for each alone, and its result for both
       is either per instance (an `instance` label showing both) or a sum or count that adds up the instances'.
+  notifications --log FILE
+      prints every notification the webhook received, one line each (status, alert, instance, target, map).
   alerts      --prometheus URL --log FILE --start UNIX --alert NAME --severity S --job JOB --instances A,B
-              --fires-for MAP --never-for M1,M2 [--never-pending]
-      the webhook got NAME firing for MAP on every instance with labels alertname, map, instance, job, severity;
+              --fires-for MAP --never-for M1,M2 [--target T] [--never-pending]
+      the webhook got NAME firing for MAP on every instance with labels alertname, map, instance, job, severity
+      (and target T, for the maps of a watched Go program);
       never for the other maps, which ALERTS in Prometheus never showed firing (nor pending with
       --never-pending) since start.
 """
@@ -27,8 +31,8 @@ import re
 import sys
 import time
 
-from dashboard_queries import DashboardError, DashboardQueries, grafana_regex, rate_interval, substitute
-from prometheus_api import PrometheusApi, PrometheusError, has_finite_value
+from mapscope_prom.api import PrometheusApi, PrometheusError, has_finite_value
+from mapscope_prom.grafana import Dashboard, GrafanaError, rate_interval, regex_of_selection, substitute
 
 SCRAPE_SECONDS = 1   # the scrape and evaluation interval of the end-to-end Prometheus configurations
 STEP_SECONDS = 1     # range-query step, as Grafana's for a few minutes on a wide panel
@@ -69,18 +73,28 @@ def read_notifications(path):
     return alerts
 
 
-def firing_instances(path, alert_name, map_name):
+def notified_instances(path, alert_name, labels, status="firing"):
+    """The instances the webhook got a notification from of alert_name in `status`, with these labels."""
     return {a["labels"].get("instance") for _, a in read_notifications(path)
-            if a.get("status") == "firing" and a["labels"].get("alertname") == alert_name
-            and a["labels"].get("map") == map_name}
+            if a.get("status") == status and a["labels"].get("alertname") == alert_name
+            and all(a["labels"].get(k) == v for k, v in labels.items())}
 
 
 def webhook_has(args):
-    seen = firing_instances(args.log, args.alert, args.map)
+    labels = {k: v for k, v in (("map", args.map), ("target", args.target)) if v is not None}
+    seen = notified_instances(args.log, args.alert, labels, args.status)
     wanted = set(split_list(args.instances))
-    print(f"{args.alert} firing for map {args.map} received from: {', '.join(sorted(seen)) or 'none'}")
+    print(f"{args.alert} {args.status} for {labels} received from: {', '.join(sorted(seen)) or 'none'}")
     if not wanted <= seen:
         raise CheckFailed(f"still missing {', '.join(sorted(wanted - seen))}")
+
+
+def notifications(args):
+    for status, alert in read_notifications(args.log):
+        labels = alert["labels"]
+        print("  %-8s %-28s %-22s %-8s %s" % (alert.get("status", status), labels.get("alertname"),
+                                              labels.get("instance", "-"), labels.get("target", "-"),
+                                              labels.get("map", "-")))
 
 
 # --- dashboards ----------------------------------------------------------------------------------------------
@@ -92,7 +106,7 @@ def resolve_variables(api, dashboard, start, end):
     for name, label, selector, all_value in dashboard.query_variables():
         match = substitute(selector, all_values)
         resolved[name] = sorted(api.label_values(label, match, start, end))
-        all_values[name] = all_value or grafana_regex(resolved[name])
+        all_values[name] = all_value or regex_of_selection(resolved[name])
     return resolved
 
 
@@ -103,28 +117,31 @@ def check_variables(resolved, expected, where):
                               f"{sorted(set(wanted) - set(resolved[name]))}")
 
 
-def selections(dashboard, resolved):
-    """The two ways a user looks: every variable at All, and every value picked explicitly."""
-    builtins = {"__rate_interval": rate_interval(STEP_SECONDS, SCRAPE_SECONDS), "__interval": f"{STEP_SECONDS}s"}
+def selections(dashboard, resolved, range_seconds):
+    """The two ways a user looks: every variable at All, and every value picked explicitly; range_seconds is the
+    dashboard's time range ($__range)."""
+    builtins = {"__rate_interval": rate_interval(STEP_SECONDS, SCRAPE_SECONDS), "__interval": f"{STEP_SECONDS}s",
+                "__range": f"{max(1, int(range_seconds))}s"}
     all_selected = dict(builtins)
     picked = dict(builtins)
     for name, _, _, all_value in dashboard.query_variables():
-        all_selected[name] = all_value or grafana_regex(resolved[name])
-        picked[name] = grafana_regex(resolved[name])
+        all_selected[name] = all_value or regex_of_selection(resolved[name])
+        picked[name] = regex_of_selection(resolved[name])
     return (("All", all_selected), ("every value", picked))
 
 
 def dashboards(args):
     api = PrometheusApi(args.prometheus)
     end = time.time()
-    expected = {"job": [args.job], "instance": split_list(args.instances), "map": split_list(args.maps)}
+    expected = {"job": [args.job], "instance": split_list(args.instances), "map": split_list(args.maps),
+                "target": split_list(args.targets)}
     failures, total = [], 0
     for path in args.dashboards:
-        dashboard = DashboardQueries(path)
+        dashboard = Dashboard(path)
         resolved = resolve_variables(api, dashboard, args.start, end)
         print(f"{dashboard.uid}: variables " + "; ".join(f"{k}={','.join(v)}" for k, v in resolved.items()))
         check_variables(resolved, expected, dashboard.uid)
-        for label, values in selections(dashboard, resolved):
+        for label, values in selections(dashboard, resolved, end - args.start):
             for title, ref, expr in dashboard.targets():
                 total += 1
                 result = api.query_range(substitute(expr, values), args.start, end, STEP_SECONDS)
@@ -148,10 +165,10 @@ def labels_key(metric):
 
 def check_fleet_query(api, expr, values, instances, at):
     """One query over both instances against each instance alone; returns a description of what covered them."""
-    both = api.query(substitute(expr, dict(values, instance=grafana_regex(instances))), at)
+    both = api.query(substitute(expr, dict(values, instance=regex_of_selection(instances))), at)
     alone = {}
     for instance in instances:
-        alone[instance] = api.query(substitute(expr, dict(values, instance=grafana_regex([instance]))), at)
+        alone[instance] = api.query(substitute(expr, dict(values, instance=regex_of_selection([instance]))), at)
         if not alone[instance]:
             raise CheckFailed(f"no data for instance {instance} alone")
     if not both:
@@ -189,9 +206,9 @@ def fleet(args):
     api = PrometheusApi(args.prometheus)
     instances = split_list(args.instances)
     at = time.time() - 2 * SCRAPE_SECONDS   # both agents' latest scrapes are in by then
-    dashboard = DashboardQueries(args.dashboard)
+    dashboard = Dashboard(args.dashboard)
     resolved = resolve_variables(api, dashboard, at - 60, at)
-    values = dict(selections(dashboard, resolved)[0][1])   # All for job and map
+    values = dict(selections(dashboard, resolved, 60)[0][1])   # All for job and map
     failures = []
     for title, ref, expr in dashboard.targets():
         try:
@@ -218,6 +235,8 @@ def alert_history(api, alert_name, start, state):
 def check_alert_labels(alert, args):
     labels = alert["labels"]
     wanted = {"alertname": args.alert, "job": args.job, "severity": args.severity, "map": args.fires_for}
+    if args.target:
+        wanted["target"] = args.target
     for name, value in wanted.items():
         if labels.get(name) != value:
             raise CheckFailed(f"notification label {name}={labels.get(name)!r}, expected {value!r}: {labels}")
@@ -276,9 +295,15 @@ def parse_args(argv):
     p = sub.add_parser("webhook-has")
     p.add_argument("--log", required=True)
     p.add_argument("--alert", required=True)
-    p.add_argument("--map", required=True)
+    p.add_argument("--map")
+    p.add_argument("--target")
+    p.add_argument("--status", choices=("firing", "resolved"), default="firing")
     p.add_argument("--instances", required=True)
     p.set_defaults(run=webhook_has)
+
+    p = sub.add_parser("notifications")
+    p.add_argument("--log", required=True)
+    p.set_defaults(run=notifications)
 
     p = sub.add_parser("dashboards")
     p.add_argument("--prometheus", required=True)
@@ -286,6 +311,7 @@ def parse_args(argv):
     p.add_argument("--instances", required=True)
     p.add_argument("--job", required=True)
     p.add_argument("--maps", required=True)
+    p.add_argument("--targets")
     p.add_argument("dashboards", nargs="+")
     p.set_defaults(run=dashboards)
 
@@ -305,6 +331,7 @@ def parse_args(argv):
     p.add_argument("--instances", required=True)
     p.add_argument("--fires-for", required=True)
     p.add_argument("--never-for", required=True)
+    p.add_argument("--target")
     p.add_argument("--never-pending", action="store_true")
     p.set_defaults(run=alerts)
     return parser.parse_args(argv)
@@ -317,7 +344,7 @@ def main(argv):
     except CheckFailed as err:
         print(f"{args.command}: {err}")
         return 1
-    except (PrometheusError, DashboardError, OSError, ValueError, KeyError) as err:
+    except (PrometheusError, GrafanaError, OSError, ValueError, KeyError) as err:
         print(f"{args.command}: error: {err}")
         return 2
     return 0

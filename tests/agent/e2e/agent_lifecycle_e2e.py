@@ -8,7 +8,8 @@ import threading
 import time
 import unittest
 
-from agent_harness import (SOURCE_DIR, Agent, parse_exposition, run_agent, value, wait_until, write_temp)
+from agent_harness import SOURCE_DIR, Agent, run_agent, wait_until, write_temp
+from mapscope_prom.exposition import Exposition
 
 ONE_SCENARIO = """
 server: {listen_address: 127.0.0.1:0}
@@ -34,7 +35,8 @@ class Flags(unittest.TestCase):
         code, out, _ = run_agent("--help")
         self.assertEqual(code, 0)
         for flag in ("--web.listen-address", "--web.telemetry-path", "--web.config.file", "--config.file",
-                     "--check-config", "--print-default-config", "--log.level", "--log.format", "--version"):
+                     "--check-config", "--print-default-config", "--log.level", "--log.format", "--version",
+                     "--go.pid"):
             self.assertIn(flag, out)
 
     def test_unknown_flag_and_bad_values_are_one_line_exit_2(self):
@@ -135,14 +137,14 @@ class Reload(unittest.TestCase):
         self.directory = os.path.dirname(write_temp(""))
         self.config = write_temp(ONE_SCENARIO % "alpha")
         self.agent = Agent(config_file=self.config)
-        wait_until(lambda: value(self.scrape(), "mapcore_map_entries", map="alpha", env="before") is not None,
+        wait_until(lambda: self.scrape().sample("mapcore_map_entries", map="alpha", env="before") is not None,
                    what="alpha tracked")
 
     def tearDown(self):
         self.agent.close()
 
     def scrape(self):
-        return parse_exposition(self.agent.scrape())
+        return Exposition(self.agent.scrape())
 
     def rewrite(self, text):
         with open(self.config, "w") as handle:
@@ -160,20 +162,20 @@ class Reload(unittest.TestCase):
         self.rewrite((ONE_SCENARIO % "beta").replace("env: before", "env: after"))
         self.sighup()
         e = self.scrape()
-        self.assertIsNone(value(e, "mapcore_map_entries", map="alpha", env="before"), "alpha is gone")
-        self.assertIsNotNone(value(e, "mapcore_map_entries", map="beta", env="after"))
-        self.assertEqual(value(e, "mapscope_config_last_reload_successful"), 1)
-        self.assertGreater(value(e, "mapscope_config_last_reload_success_timestamp_seconds"), time.time() - 30)
+        self.assertIsNone(e.sample("mapcore_map_entries", map="alpha", env="before"), "alpha is gone")
+        self.assertIsNotNone(e.sample("mapcore_map_entries", map="beta", env="after"))
+        self.assertEqual(e.sample("mapscope_config_last_reload_successful"), 1)
+        self.assertGreater(e.sample("mapscope_config_last_reload_success_timestamp_seconds"), time.time() - 30)
 
     def test_sighup_with_a_bad_file_keeps_the_running_configuration(self):
-        before = value(self.scrape(), "mapscope_config_last_reload_success_timestamp_seconds")
+        before = self.scrape().sample("mapscope_config_last_reload_success_timestamp_seconds")
         self.rewrite(ONE_SCENARIO % "gamma" + "    bogus: 1\n")
         self.sighup()
         e = self.scrape()
-        self.assertEqual(value(e, "mapscope_config_last_reload_successful"), 0)
-        self.assertEqual(value(e, "mapscope_config_last_reload_success_timestamp_seconds"), before)
-        self.assertIsNotNone(value(e, "mapcore_map_entries", map="alpha", env="before"), "alpha still runs")
-        self.assertIsNone(value(e, "mapcore_map_entries", map="gamma", env="before"))
+        self.assertEqual(e.sample("mapscope_config_last_reload_successful"), 0)
+        self.assertEqual(e.sample("mapscope_config_last_reload_success_timestamp_seconds"), before)
+        self.assertIsNotNone(e.sample("mapcore_map_entries", map="alpha", env="before"), "alpha still runs")
+        self.assertIsNone(e.sample("mapcore_map_entries", map="gamma", env="before"))
         self.assertIn("reload failed", self.agent.log())
         self.assertIn(self.config + ":12:5: ", self.agent.log())
         # A good file again: POST /-/reload applies it and the gauge is 1 again.
@@ -181,14 +183,14 @@ class Reload(unittest.TestCase):
         status, _, _ = self.agent.get("/-/reload", method="POST")
         self.assertEqual(status, 200)
         e = self.scrape()
-        self.assertEqual(value(e, "mapscope_config_last_reload_successful"), 1)
-        self.assertIsNotNone(value(e, "mapcore_map_entries", map="delta", env="before"))
-        self.assertIsNone(value(e, "mapcore_map_entries", map="alpha", env="before"))
+        self.assertEqual(e.sample("mapscope_config_last_reload_successful"), 1)
+        self.assertIsNotNone(e.sample("mapcore_map_entries", map="delta", env="before"))
+        self.assertIsNone(e.sample("mapcore_map_entries", map="alpha", env="before"))
 
     def test_post_reload_with_a_bad_file_is_500(self):
         self.rewrite("scenarios: 3\n")
         self.assertEqual(self.agent.get("/-/reload", method="POST")[0], 500)
-        self.assertEqual(value(self.scrape(), "mapscope_config_last_reload_successful"), 0)
+        self.assertEqual(self.scrape().sample("mapscope_config_last_reload_successful"), 0)
 
     def test_settings_that_need_a_restart_are_logged(self):
         self.rewrite((ONE_SCENARIO % "alpha").replace("127.0.0.1:0", "127.0.0.1:1").replace(

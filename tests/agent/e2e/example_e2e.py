@@ -6,7 +6,7 @@ import time
 import unittest
 import urllib.request
 
-from agent_harness import parse_exposition, value
+from mapscope_prom.exposition import Exposition
 
 EXAMPLE = os.environ.get("MAPSCOPE_EXAMPLE", "embedded_service")
 
@@ -19,11 +19,11 @@ class EmbeddedService(unittest.TestCase):
             port = int(re.search(r"127\.0\.0\.1:(\d+)/metrics", process.stdout.readline()).group(1))
             time.sleep(2)
             with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as response:
-                e = parse_exposition(response.read().decode())
+                e = Exposition(response.read().decode())
             labels = {"service": "embedded-example"}
-            self.assertGreater(value(e, "mapcore_map_entries", map="sessions", team="core", **labels), 0)
-            self.assertIsNotNone(value(e, "mapcore_map_entries", map="cache", team="storage", **labels))
-            self.assertGreater(value(e, "mapcore_gc_cycles_total"), 0)
+            self.assertGreater(e.sample("mapcore_map_entries", map="sessions", team="core", **labels), 0)
+            self.assertIsNotNone(e.sample("mapcore_map_entries", map="cache", team="storage", **labels))
+            self.assertGreater(e.sample("mapcore_gc_cycles_total"), 0)
         finally:
             self.assertEqual(process.wait(timeout=30), 0)
 

@@ -9,8 +9,8 @@ import threading
 import time
 import unittest
 
-from reliability_harness import (WEB_CONFIG, agent_harness, authorization, many_maps_config, raw_exchange,
-                                 request, rss_kib, status_of)
+from reliability_harness import (WEB_CONFIG, agent_harness, authorization, given_up_by_server, many_maps_config,
+                                 raw_exchange, request, rss_kib, status_of)
 
 MAPS = 20
 AUTH = ("Authorization", authorization())
@@ -138,17 +138,19 @@ class BadInput(unittest.TestCase):
         self.assert_serves()
 
     def test_requests_are_served_while_clients_stall(self):
-        """Fewer stalled connections than HTTP workers (4): every well-formed request is answered at once."""
+        """Fewer stalled connections than HTTP workers (4): every well-formed request is answered by a free
+        worker, without waiting for the stalled ones to time out (they are still open, still waited for)."""
         stallers = self.open_stallers(3)
         try:
-            time.sleep(0.3)
+            # The stalled connections were established first: civetweb hands connections to workers in order.
             took = []
             for _ in range(10):
                 start = time.monotonic()
                 self.assert_serves()
                 took.append(time.monotonic() - start)
             print("with 3 stalled clients, 10 scrapes took at most %.3f s" % max(took))
-            self.assertLess(max(took), 2.0)
+            self.assertEqual([given_up_by_server(c) for c in stallers], [False] * len(stallers),
+                             "the scrapes waited until the agent gave up on a stalled client")
         finally:
             for connection in stallers:
                 connection.close()
@@ -159,17 +161,19 @@ class BadInput(unittest.TestCase):
         (docs/security.md: put nginx in front of an agent that untrusted clients can reach)."""
         stallers = self.open_stallers(4)
         try:
-            time.sleep(0.3)
+            # The stalled connections were established first: civetweb hands connections to workers in order.
             start = time.monotonic()
             answers = []
+            # 60 s: a hang guard, far above the 10 s request timeout the scrape waits for.
             waiter = threading.Thread(target=lambda: answers.append(
-                status_of(raw_exchange(self.agent.port, request("GET", "/metrics", [AUTH]), timeout=20))))
+                status_of(raw_exchange(self.agent.port, request("GET", "/metrics", [AUTH]), timeout=60))))
             waiter.start()
-            waiter.join(25)
+            waiter.join(90)
             took = time.monotonic() - start
             print("with 4 stalled clients (one per worker) a scrape waited %.1f s" % took)
             self.assertEqual(answers, [200])
-            self.assertLess(took, 12.0)
+            self.assertTrue(any(given_up_by_server(c) for c in stallers),
+                            "served although every worker still waited for a stalled client")
         finally:
             for connection in stallers:
                 connection.close()

@@ -154,6 +154,30 @@ def raw_exchange(port, data, timeout=5.0, read=True, shutdown_write=True):
         return b"".join(chunks)
 
 
+def tcp_connections(port, state):
+    """Sockets on this machine whose local port is `port` in a TCP state of /proc/net/tcp ("01" established,
+    "06" TIME_WAIT)."""
+    count = 0
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
+                count += 1
+    return count
+
+
+def given_up_by_server(connection):
+    """Whether the server has stopped waiting for this stalled client: it closed or reset the connection,
+    or sent an answer (an error for the incomplete request). Neither waits nor consumes data."""
+    try:
+        connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        return True  # end of file or an answer
+    except BlockingIOError:
+        return False  # nothing to read: the connection is open and the server is still waiting
+    except OSError:
+        return True  # reset
+
+
 def status_of(response):
     """The status code of a raw HTTP response, or None when there is none."""
     if not response.startswith(b"HTTP/1."):

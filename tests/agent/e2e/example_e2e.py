@@ -1,31 +1,39 @@
 """The compiled embedding example serves its two maps and its collector's metrics."""
 import os
 import re
+import signal
 import subprocess
-import time
 import unittest
 import urllib.request
 
-from agent_harness import parse_exposition, value
+from agent_harness import parse_exposition, value, wait_until
 
 EXAMPLE = os.environ.get("MAPSCOPE_EXAMPLE", "embedded_service")
 
 
 class EmbeddedService(unittest.TestCase):
     def test_serves_both_maps_and_the_collector(self):
-        process = subprocess.Popen([EXAMPLE, "127.0.0.1:0", "6"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        # No run time given: it serves until SIGTERM, which the test sends once it has seen the maps and the
+        # collector at work (waited for with the harness's hang guard).
+        process = subprocess.Popen([EXAMPLE, "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                    text=True)
         try:
             port = int(re.search(r"127\.0\.0\.1:(\d+)/metrics", process.stdout.readline()).group(1))
-            time.sleep(2)
-            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as response:
-                e = parse_exposition(response.read().decode())
             labels = {"service": "embedded-example"}
-            self.assertGreater(value(e, "mapcore_map_entries", map="sessions", team="core", **labels), 0)
-            self.assertIsNotNone(value(e, "mapcore_map_entries", map="cache", team="storage", **labels))
-            self.assertGreater(value(e, "mapcore_gc_cycles_total"), 0)
+
+            def scrape():
+                with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=60) as response:
+                    return parse_exposition(response.read().decode())
+
+            def working():
+                e = scrape()
+                return ((value(e, "mapcore_map_entries", map="sessions", team="core", **labels) or 0) > 0
+                        and (value(e, "mapcore_gc_cycles_total") or 0) > 0)
+            wait_until(working, what="the sessions map to fill and the collector to cycle")
+            self.assertIsNotNone(value(scrape(), "mapcore_map_entries", map="cache", team="storage", **labels))
         finally:
-            self.assertEqual(process.wait(timeout=30), 0)
+            process.send_signal(signal.SIGTERM)
+            self.assertEqual(process.wait(timeout=60), 0)
 
 
 if __name__ == "__main__":

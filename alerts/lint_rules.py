@@ -3,10 +3,12 @@
 
 Alerts: CamelCase names sharing the first word "Mapscope", the required set present, a `for:`, `severity` of
 critical/warning/info and no other label, exactly the annotations summary (a static sentence), description
-(templated: names the instance, the map for per-map alerts, and the value) and runbook_url (pointing at the alert's
-own section of the runbooks). Recording rules: `level:metric:operations` names whose metric appears in the
+(templated: names the instance, the map for per-map alerts, and the value; an alert on absent() has neither instance
+nor a telling value, so its description only has to exist) and runbook_url (pointing at the alert's own section of
+the runbooks). Recording rules: `level:metric:operations` names whose metric appears in the
 expression, whose level labels survive the aggregation and whose window suffix matches the expression's window.
-With --runbooks: every runbook anchor exists and every `# threshold:` is documented there with its value.
+With --runbooks: every runbook anchor exists and every `# threshold:` is documented with its value in the table of
+its "Thresholds" section.
 With --tests: every alert has a promtool test case where it fires and one where it must not.
 
 usage: lint_rules.py RULES [--runbooks docs/runbooks.md] [--tests TEST.yml ...]
@@ -20,6 +22,8 @@ import sys
 import yaml
 
 import rules_text
+from mapscope_prom import promql
+from mapscope_prom.findings import Findings, report
 
 REQUIRED_ALERTS = (
     "MapscopeOldBucketsRetained",
@@ -31,27 +35,18 @@ REQUIRED_ALERTS = (
     "MapscopeWritePauseHigh",
     "MapscopeHeapGrowing",
     "MapscopeAgentDown",
+    "MapscopeAgentAbsent",
+    "MapscopeConfigReloadFailed",
+    "MapscopeTrackRejected",
 )
 SEVERITIES = ("critical", "warning", "info")
 ANNOTATIONS = {"summary", "description", "runbook_url"}
 _ALERT_NAME = re.compile(r"^Mapscope[A-Z][A-Za-z0-9]*$")
 _RECORD_NAME = re.compile(r"^(?P<level>[a-z][a-z0-9_]*):(?P<metric>[a-z][a-z0-9_]*):(?P<ops>[a-z][a-z0-9_]*)$")
 _WINDOW_OP = re.compile(r"(?P<fn>rate|increase|irate|delta|deriv)(?P<window>(?:\d+(?:ms|s|m|h|d|w|y))+)$")
-_BY = re.compile(r"\bby\s*\((?P<labels>[^)]*)\)")
-_WITHOUT = re.compile(r"\bwithout\s*\((?P<labels>[^)]*)\)")
 _THRESHOLD_TAG = re.compile(r"#\s*threshold:\s*(?P<name>[a-z0-9_]+)")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*$")
 _DOC_THRESHOLD_ROW = re.compile(r"^\|\s*`(?P<name>[a-z0-9_]+)`\s*\|\s*`?(?P<value>[^|`]+?)`?\s*\|")
-
-
-class Findings:
-    """Collects findings as FILE:LINE: message lines."""
-
-    def __init__(self):
-        self.lines = []
-
-    def add(self, where, message):
-        self.lines.append(f"{where}: {message}")
 
 
 class RuleLocator:
@@ -87,7 +82,9 @@ def lint_alert(rule, where, findings, alert_names):
     alert_names.add(name)
     lint_alert_for(rule, where, findings)
     lint_alert_labels(rule, where, findings)
-    lint_alert_annotations(rule, where, findings)
+    scan = scan_expr("alert", name, rule, where, findings)
+    if scan:
+        lint_alert_annotations(rule, scan, where, findings)
 
 
 def lint_alert_for(rule, where, findings):
@@ -109,12 +106,27 @@ def lint_alert_labels(rule, where, findings):
         findings.add(where, f"alert {name}: unexpected label {extra} (only severity is set by the rules)")
 
 
-def is_per_map(expr):
+def is_per_map(scan):
     """Per-map alerts read mapcore_map_* series or recording rules at the map level."""
-    return bool(re.search(r"\bmapcore_map_\w+|\bmap(?:_\w+)?:\w+:\w+", expr))
+    return any(s.name.startswith("mapcore_map_") or re.match(r"map(?:_\w+)?:\w+:\w+$", s.name)
+               for s in scan.selectors)
 
 
-def lint_alert_annotations(rule, where, findings):
+def is_absence(scan):
+    """Alerts on absent() fire with no series behind them: no instance label, a value of 1."""
+    return any(s.function in ("absent", "absent_over_time") for s in scan.selectors)
+
+
+def scan_expr(kind, name, rule, where, findings):
+    """The scan of a rule's expression, or None (with a finding) when it cannot be scanned."""
+    try:
+        return promql.scan(str(rule.get("expr", "")))
+    except promql.ScanError as err:
+        findings.add(where, f"{kind} {name}: cannot scan the expression: {err}")
+        return None
+
+
+def lint_alert_annotations(rule, scan, where, findings):
     name = rule["alert"]
     annotations = rule.get("annotations") or {}
     for missing in sorted(ANNOTATIONS - set(annotations)):
@@ -125,8 +137,8 @@ def lint_alert_annotations(rule, where, findings):
     if summary and ("{{" in summary or not summary[0].isupper() or not summary.endswith(".")):
         findings.add(where, f"alert {name}: summary must be a static sentence with a capital and a period")
     description = str(annotations.get("description", ""))
-    if description:
-        lint_description(name, description, is_per_map(str(rule.get("expr", ""))), where, findings)
+    if description and not is_absence(scan):
+        lint_description(name, description, is_per_map(scan), where, findings)
     runbook = str(annotations.get("runbook_url", ""))
     if runbook and not runbook.endswith("runbooks.md#" + name.lower()):
         findings.add(where, f"alert {name}: runbook_url must end with runbooks.md#{name.lower()}")
@@ -145,40 +157,42 @@ def lint_description(name, description, per_map, where, findings):
 
 def lint_record(rule, where, findings):
     name = rule["record"]
-    expr = str(rule.get("expr", ""))
     match = _RECORD_NAME.match(name)
     if not match:
         findings.add(where, f"record {name}: name must be level:metric:operations")
         return
+    scan = scan_expr("record", name, rule, where, findings)
+    if not scan:
+        return
     metric = match["metric"]
-    if not re.search(r"\b" + re.escape(metric) + r"(?:_total|_bucket|_count|_sum)?\b", expr):
+    read = {s.name for s in scan.selectors}
+    if not read & {metric + suffix for suffix in ("",) + promql.COUNTER_SUFFIXES}:
         findings.add(where, f"record {name}: metric {metric} does not appear in the expression")
-    lint_record_window(name, match["ops"], expr, where, findings)
-    lint_record_level(name, match["level"], expr, rule.get("labels") or {}, where, findings)
+    lint_record_window(name, match["ops"], scan, where, findings)
+    lint_record_level(name, match["level"], scan, rule.get("labels") or {}, where, findings)
     if rule.get("annotations"):
         findings.add(where, f"record {name}: recording rules carry no annotations")
 
 
-def lint_record_window(name, ops, expr, where, findings):
+def lint_record_window(name, ops, scan, where, findings):
     window = _WINDOW_OP.search(ops)
     if not window:
         return
     fn, duration = window["fn"], window["window"]
-    if not re.search(r"\b" + fn + r"\s*\([^\[]*\[" + re.escape(duration) + r"\]", expr):
+    if not any(s.function == fn and s.range == duration for s in scan.selectors):
         findings.add(where, f"record {name}: operations say {fn} over {duration}, the expression does not")
 
 
-def lint_record_level(name, level, expr, labels, where, findings):
+def lint_record_level(name, level, scan, labels, where, findings):
+    """The labels named by the level must survive the outermost aggregation (or be set by the rule)."""
     level_labels = set(level.split("_"))
-    kept = set(labels)
-    by = _BY.search(expr)
-    if by:
-        kept |= {label.strip() for label in by["labels"].split(",")}
-        missing = level_labels - kept
+    aggregation = scan.outermost_aggregation()
+    if aggregation is None:
+        missing = set()
+    elif aggregation.grouping == "without":
+        missing = level_labels & set(aggregation.labels) - set(labels)
     else:
-        without = _WITHOUT.search(expr)
-        dropped = {label.strip() for label in without["labels"].split(",")} if without else set()
-        missing = level_labels & dropped
+        missing = level_labels - set(aggregation.labels) - set(labels)
     for label in sorted(missing):
         findings.add(where, f"record {name}: level label {label} does not survive the aggregation")
 
@@ -208,11 +222,13 @@ def lint_runbooks(path, alerts, thresholds, findings):
         text = f.read()
     anchors = set()
     documented = {}
+    section = None
     for line in text.split("\n"):
         heading = _HEADING.match(line)
         if heading:
             anchors.add(github_anchor(heading["text"]))
-        row = _DOC_THRESHOLD_ROW.match(line)
+            section = heading["text"]
+        row = _DOC_THRESHOLD_ROW.match(line) if section == "Thresholds" else None
         if row:
             documented[row["name"]] = row["value"].strip()
     for alert in alerts:
@@ -288,13 +304,7 @@ def main(argv):
     except OSError as err:
         print(f"lint_rules: {err}", file=sys.stderr)
         return 2
-    for line in findings:
-        print(line)
-    if findings:
-        print(f"lint_rules: {len(findings)} finding(s)", file=sys.stderr)
-        return 1
-    print(f"lint_rules: {args.rules}: clean", file=sys.stderr)
-    return 0
+    return report("lint_rules", findings, f"{args.rules}: clean")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""Text-level helpers shared by scale_rules.py and tune_rules.py.
+"""Text-level helpers of the rule tools: Prometheus durations and number literals, and which lines of a rule file
+hold PromQL.
 
-The tools edit a Prometheus rule file as text, line by line, so that a rendered copy differs from the original only
-in the tokens they are asked to change: comments, quoting and layout stay as written.
+scale_rules.py edits a rule file as text, line by line, so that a scaled copy differs from the original only in
+the tokens it changes: comments, quoting and layout stay as written. build_rules.py writes numbers the same way, and
+lint_rules.py reads the tagged literals back.
 """
 
 import re
+import sys
 
 # A Prometheus duration: one or more number+unit pairs, largest unit first (e.g. 1h30m, 250ms).
 DURATION = re.compile(r"^(?:\d+(?:ms|s|m|h|d|w|y))+$")
@@ -83,3 +86,12 @@ def split_comment(line):
         elif ch == "#":
             return line[:i], line[i:]
     return line, ""
+
+
+def write_rules(path, text):
+    """Writes a rendered rule file to path, or to stdout when path is "-"."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)

@@ -101,11 +101,11 @@ def main(argv):
     if changes == 0:
         print(f"scale_rules: {args.input}: no time constant found", file=sys.stderr)
         return 2
-    if args.output == "-":
-        sys.stdout.write(scaled)
-    else:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(scaled)
+    try:
+        rules_text.write_rules(args.output, scaled)
+    except OSError as err:
+        print(f"scale_rules: {err}", file=sys.stderr)
+        return 2
     print(f"scale_rules: {changes} time constants divided by {args.factor:g}", file=sys.stderr)
     return 0
 

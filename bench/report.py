@@ -63,7 +63,7 @@ def describe(realtime):
         "cpus": lscpu.get("CPU(s)", "?"),
         "hypervisor": lscpu.get("Hypervisor vendor", "none"),
         "caches": "L1d {}, L2 {}, L3 {}".format(lscpu.get("L1d cache", "?"), lscpu.get("L2 cache", "?"),
-                                                 lscpu.get("L3 cache", "?")),
+                                                lscpu.get("L3 cache", "?")),
         "memory_gib": round(memory_kib / 1024 / 1024, 1),
         "kernel": platform.release(),
         "os": command_output(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
@@ -281,7 +281,8 @@ def collector_section(collector):
             reclaimed["bytes"] / 1e6, collector["collector"]["seconds"], reclaimed["bytes_per_second"] / 1e6,
             reclaimed["bytes_per_pause_second"] / 1e6)],
     ]
-    for name, title in (("baseline", "owners' writes, no collector"), ("while_collecting", "owners' writes, collector at work")):
+    for name, title in (("baseline", "owners' writes, no collector"),
+                        ("while_collecting", "owners' writes, collector at work")):
         w = owners[name]
         rows.append([title, "p50 {:.2f} µs, p99 {:.2f} µs, p99.9 {:.2f} µs, max {:.1f} µs".format(
             w["p50_us"], w["p99_us"], w["p999_us"], w["max_us"])])
@@ -299,7 +300,7 @@ def exporter_section(scrape):
              fmt_ns(point.get("maps_source_p50_ns")), "{:.1f} MB".format(point.get("bytes", 0) / 1e6)]
             for point in scrape.get("points", [])]
     return ("Whole scrapes over loopback HTTP (plain text), and the server-side time of the maps source as the "
-            "exporter measured it (`mapscope_collector_duration_seconds{collector=\"maps\"}`).\n\n" +
+            "exporter measured it (`mapscope_scrape_collector_duration_seconds{collector=\"maps\"}`).\n\n" +
             table(["tracked maps", "scrape p50", "scrape p99", "scrape max", "maps source p50", "response"], rows))
 
 
@@ -365,7 +366,8 @@ def targets_section(times, latency, memory, costs, sizes):
                                  mine["rss_bytes_per_entry"], std["rss_bytes_per_entry"]), "✓" if ok else "✗"])
 
     if costs:
-        worst = max(((w - o) / o * 100, "{} {}".format(OP_TITLES[op], key)) for (op, key, n), (w, o, _) in costs.items())
+        worst = max(((w - o) / o * 100, "{} {}".format(OP_TITLES[op], key))
+                    for (op, key, n), (w, o, _) in costs.items())
         rows.append(["statistics cost ≤ 3% of throughput", "worst {:+.1f}% ({})".format(*worst),
                      "✓" if worst[0] <= 3 else "✗"])
     return table(["target", "measured", ""], rows)
@@ -511,7 +513,8 @@ def report(args):
 
     write_csv(os.path.join(results, "throughput.csv"), ["op", "map", "key", "n", "ns_per_op"],
               [[op, m, key, n, "{:.3f}".format(ns)] for (op, m, key, n), ns in sorted(times.items())])
-    write_csv(os.path.join(results, "stats_cost.csv"), ["op", "key", "n", "ns_with_stats", "ns_without", "cost_percent"],
+    write_csv(os.path.join(results, "stats_cost.csv"),
+              ["op", "key", "n", "ns_with_stats", "ns_without", "cost_percent"],
               [[op, key, n, "{:.3f}".format(w), "{:.3f}".format(o), "{:.2f}".format((w - o) / o * 100)]
                for (op, key, n), (w, o, _) in sorted(costs.items())])
 

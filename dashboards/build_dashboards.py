@@ -18,6 +18,7 @@ DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 # Label filters every query carries; per-map series also follow the map variable.
 J = 'job=~"$job", instance=~"$instance"'
 M = J + ', map=~"$map"'
+# Go's load factor, the capacity line of a map whose exporter does not publish mapcore_map_load_factor_limit.
 GO_LOAD_FACTOR = 6.5
 
 
@@ -110,8 +111,8 @@ def quantiles(title, description, histogram, labels, by):
         return (f"histogram_quantile({q}, sum by ({by}, le) "
                 f"(rate({histogram}_bucket{{{labels}}}[$__rate_interval])))")
     legend = " ".join("{{" + label + "}}" for label in by.split(", "))
-    return timeseries(title, description, "s", targets((quantile(0.5), "p50 " + legend),
-                                                        (quantile(0.99), "p99 " + legend)))
+    return timeseries(title, description, "s",
+                      targets((quantile(0.5), "p50 " + legend), (quantile(0.99), "p99 " + legend)))
 
 
 def query_variable(name, label, query):
@@ -131,13 +132,22 @@ def variables():
     ]
 
 
+# mapscope's alerts firing on the selected agents, as marks on every time axis.
+FIRING_ALERTS = {
+    "name": "mapscope alerts firing", "datasource": DATASOURCE, "enable": True, "hide": False, "iconColor": "red",
+    "expr": f'ALERTS{{alertstate="firing", alertname=~"Mapscope.*", {J}}}', "step": "1m",
+    "titleFormat": "{{alertname}}", "textFormat": "{{severity}} on {{instance}} {{map}}",
+    "tagKeys": "alertname,severity,map", "useValueForTime": False,
+}
+
+
 def dashboard(uid, title, description, layout):
     return {
         "id": None, "uid": uid, "title": title, "description": description, "tags": ["mapscope"],
         "editable": False, "schemaVersion": 38, "version": 1, "graphTooltip": 1, "timezone": "",
         "refresh": "30s", "time": {"from": "now-1h", "to": "now"}, "timepicker": {}, "fiscalYearStartMonth": 0,
         "liveNow": False, "weekStart": "",
-        "annotations": {"list": []},
+        "annotations": {"list": [FIRING_ALERTS]},
         "links": [{"type": "dashboards", "title": "mapscope", "tags": ["mapscope"], "asDropdown": False,
                    "includeVars": True, "keepTime": True, "icon": "external link", "targetBlank": False,
                    "tooltip": "", "url": ""}],
@@ -146,15 +156,18 @@ def dashboard(uid, title, description, layout):
     }
 
 
-# Up targets of the selected jobs that belong to mapscope agents (jobs with at least one build_info).
-AGENTS = f"up{{{J}}} and on (job) mapscope_build_info{{{J}}}"
+# Up targets of the selected jobs that belong to mapscope agents: jobs with a build_info in the dashboard's time
+# range, so that a job whose every agent is down still counts them (as 0) rather than vanishing.
+AGENTS = f"up{{{J}}} and on (job) group by (job) (last_over_time(mapscope_build_info{{{J}}}[$__range]))"
 
 
 def overview():
     lay = Layout()
     lay.row("Fleet")
-    lay.add(stat("Agents up", "Agents of the selected jobs that answered their last scrape, out of all scraped.",
-                 "none", targets((f"sum({AGENTS})", "up"), (f"count({AGENTS})", "scraped"))), 4, 4)
+    lay.add(stat("Agents up", "Agents of the selected jobs that answered their last scrape, out of all scraped "
+                 "(0 when none answers).", "none",
+                 targets((f"sum({AGENTS}) or vector(0)", "up"), (f"count({AGENTS}) or vector(0)", "scraped"))),
+            4, 4)
     lay.add(stat("Tracked maps", "Maps the agents track (mapscope_tracked_maps), summed over the fleet.", "none",
                  targets((f"sum(mapscope_tracked_maps{{{J}}})", "maps"),)), 4, 4)
     lay.add(stat("Entries", "Live entries in the selected maps, summed over the fleet.", "short",
@@ -213,14 +226,18 @@ def map_detail():
                        "values.", "bytes",
                        targets((f"sum by (instance, map, region) (mapcore_map_memory_bytes{{{M}}})",
                                 "{{instance}} {{map}} {{region}}"),), stack=True), 12, 9)
-    lay.add(timeseries("Entries and capacity", f"Live entries against what the bucket array holds at Go's load "
-                       f"factor ({GO_LOAD_FACTOR} entries per bucket). Far below capacity: sparse; Go never shrinks.",
+    lay.add(timeseries("Entries and capacity", "Live entries against what the bucket array holds before the next "
+                       "doubling: buckets times the map's load factor limit (mapcore_map_load_factor_limit: 6.5, "
+                       f"or 6.0 under the go1.21 profile; {GO_LOAD_FACTOR}, Go's, where an exporter does not publish "
+                       "it). Far below capacity: sparse; Go never shrinks.",
                        "short", targets((f"mapcore_map_entries{{{M}}}", "entries " + legend),
-                                        (f"{GO_LOAD_FACTOR} * mapcore_map_buckets{{{M}}}", "capacity " + legend))),
+                                        (f"mapcore_map_load_factor_limit{{{M}}} * mapcore_map_buckets{{{M}}} "
+                                         f"or {GO_LOAD_FACTOR} * mapcore_map_buckets{{{M}}}", "capacity " + legend))),
             12, 9)
     lay.row("Shape")
-    lay.add(timeseries("Load factor", "Entries per bucket. A doubling starts above 6.5; under 0.8125 (one eighth "
-                       "of that) the map is sparse and the active policy would shrink it.", "short",
+    lay.add(timeseries("Load factor", "Entries per bucket. A doubling starts above 6.5 (6.0 under the go1.21 "
+                       "profile); under 0.8125 (one eighth of 6.5) the map is sparse and the active policy would "
+                       "shrink it.", "short",
                        targets((f"mapcore_map_load_factor{{{M}}}", legend),),
                        thresholds=[(0.8125, "orange"), (6.5, "red")]), 8, 8)
     lay.add(timeseries("Overflow ratio", "Overflow buckets per bucket. Long chains slow lookups; at 1 Go starts a "
@@ -237,7 +254,7 @@ def map_detail():
                        targets((f"mapcore_map_grow_in_progress{{{M}}} * "
                                 f"(time() - mapcore_map_grow_start_timestamp_seconds{{{M}}})", legend),)), 8, 8)
     lay.add(timeseries("Evacuation rate by trigger", "Old buckets evacuated per second, by writes (Go's only way) "
-                       "and by the collector (active policy).", "suffix: buckets/s",
+                       "and by the collector (active policy).", "suffix:buckets/s",
                        targets((f"sum by (instance, map, trigger) "
                                 f"(rate(mapcore_map_evacuated_buckets_total{{{M}}}[$__rate_interval]))",
                                 "{{instance}} {{map}} {{trigger}}"),)), 8, 8)

@@ -4,8 +4,10 @@
 Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38,
 `id` null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
 query variables with multi, includeAll, allValue ".+", refresh 2 and datasource ${datasource}, each filtering on the
-variables before it. Panels: a title, a description, a unit and datasource ${datasource}; a known panel type; a
-place on the 24-column grid that overlaps no other; heatmaps read `format: heatmap` targets. Queries: every
+variables before it. Panels: a title, a description, a unit (a Grafana unit id, or a custom unit written as
+Grafana reads it: `suffix:TEXT`, `prefix:TEXT`, `count:TEXT`, `si:TEXT`, `currency:TEXT`, `time:FORMAT`) and
+datasource ${datasource}; a known panel type; a place on the 24-column grid that overlaps no other; heatmaps read
+`format: heatmap` targets. Annotations: Prometheus queries on ${datasource}, held to the query rules. Queries: every
 selector filters on job=~"$job" and instance=~"$instance" (and map=~"$map" for mapcore_map_* series); rate() and
 increase() read counters over [$__rate_interval]; counters (_total, and histogram _bucket/_count/_sum) appear only
 inside rate() or increase(); only known variables are used. Finally every query and variable selector, with the
@@ -26,26 +28,22 @@ import tempfile
 
 import yaml
 
-import promql_scan
+from mapscope_prom import grafana, promql
+from mapscope_prom.findings import Findings, report
 
 SCHEMA_VERSION = 38
 UID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 FILTER_VARIABLES = ("job", "instance", "map")
 PANEL_TYPES = {"timeseries", "stat", "bargauge", "heatmap", "table", "gauge", "barchart", "text", "row"}
 RATE_FUNCTIONS = {"rate", "increase"}
+# Grafana's unit ids the dashboards may use (Grafana's value formats; an unknown id shows the bare number).
+UNITS = {"none", "short", "bool", "percent", "percentunit", "bytes", "decbytes", "bits", "s", "ms", "µs", "ns",
+         "dtdurations", "ops", "reqps", "rps", "wps", "iops", "cps", "Bps", "binBps"}
+# Custom units: KIND:TEXT, TEXT right after the colon.
+CUSTOM_UNIT = re.compile(r"^(?:suffix|prefix|count|si|currency|time):\S.*$")
 # Values that make an expression parse where Grafana would substitute its variables.
 SUBSTITUTES = {"__rate_interval": "1m", "__interval": "15s", "__range": "1h", "job": ".+", "instance": ".+",
                "map": ".+"}
-BUILTINS = {"__rate_interval", "__interval", "__range", "__interval_ms", "__range_s", "__range_ms"}
-_VARIABLE = re.compile(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]")
-
-
-class Problems:
-    def __init__(self):
-        self.lines = []
-
-    def add(self, where, message):
-        self.lines.append(f"{where}: {message}")
 
 
 def is_datasource_ref(value):
@@ -55,20 +53,9 @@ def is_datasource_ref(value):
     return isinstance(value, dict) and value.get("uid") == "${datasource}" and value.get("type") == "prometheus"
 
 
-def is_counter(name):
-    return name.endswith(("_total", "_bucket", "_count", "_sum"))
-
-
 def substitute(expr):
     """Replaces Grafana variables with values that parse."""
-    def replace(match):
-        name = match.group(1) or match.group(2) or match.group(3)
-        return SUBSTITUTES.get(name, ".+")
-    return _VARIABLE.sub(replace, expr)
-
-
-def variables_used(expr):
-    return {m.group(1) or m.group(2) or m.group(3) for m in _VARIABLE.finditer(expr)}
+    return grafana.substitute(expr, SUBSTITUTES, fallback=".+")
 
 
 class DashboardChecker:
@@ -87,7 +74,8 @@ class DashboardChecker:
     def check(self, board):
         self.check_top_level(board)
         self.check_variables(board.get("templating", {}).get("list", []))
-        self.check_panels(board.get("panels", []))
+        self.check_panels(board)
+        self.check_annotations(board.get("annotations", {}).get("list", []))
 
     def check_top_level(self, board):
         if not UID.match(str(board.get("uid", ""))):
@@ -127,20 +115,18 @@ class DashboardChecker:
                 self.add(where, f"{key} must be {json.dumps(value)}, found {json.dumps(variable.get(key))}")
         if not is_datasource_ref(variable.get("datasource")):
             self.add(where, "datasource must be ${datasource}")
-        query = variable.get("query")
-        query = query.get("query", "") if isinstance(query, dict) else str(query or "")
-        match = re.fullmatch(r"\s*label_values\((?P<selector>.+),\s*(?P<label>\w+)\)\s*", query)
-        if not match or match["label"] != name:
+        query = grafana.label_values(grafana.variable_query(variable))
+        if not query or query[1] != name:
             self.add(where, f"query must be label_values(SELECTOR, {name})")
             return
-        selector = match["selector"]
+        selector = query[0]
         self.expressions.append((where, selector))
         self.check_selectors(where, selector, required=earlier)
 
-    def check_panels(self, panels):
+    def check_panels(self, board):
         seen_ids = set()
         cells = {}
-        for panel in self.all_panels(panels):
+        for panel in grafana.panels(board):
             where = f"panel {panel.get('id')} {panel.get('title', '')!r}"
             if panel.get("id") in seen_ids:
                 self.add(where, "duplicate panel id")
@@ -152,11 +138,14 @@ class DashboardChecker:
                 continue
             self.check_panel(where, panel)
 
-    @staticmethod
-    def all_panels(panels):
-        for panel in panels:
-            yield panel
-            yield from panel.get("panels", []) if panel.get("type") == "row" else []
+    def check_annotations(self, annotations):
+        for annotation in annotations:
+            if (annotation.get("builtIn") or annotation.get("type") == "dashboard") and not annotation.get("expr"):
+                continue    # Grafana's own annotations of the dashboard
+            where = f"annotation {annotation.get('name', '')!r}"
+            if "datasource" not in annotation:
+                self.add(where, "datasource must be ${datasource}")
+            self.check_target(where, annotation)
 
     def check_grid(self, where, panel, cells):
         grid = panel.get("gridPos") or {}
@@ -180,8 +169,11 @@ class DashboardChecker:
             self.add(where, "needs a title")
         if not str(panel.get("description", "")).strip():
             self.add(where, "needs a description")
-        if not str(panel.get("fieldConfig", {}).get("defaults", {}).get("unit", "")).strip():
+        unit = str(panel.get("fieldConfig", {}).get("defaults", {}).get("unit", "")).strip()
+        if not unit:
             self.add(where, "needs a unit (fieldConfig.defaults.unit)")
+        elif unit not in UNITS and not CUSTOM_UNIT.match(unit):
+            self.add(where, f"unit {unit!r} is neither a Grafana unit id nor a custom unit such as suffix:TEXT")
         if not is_datasource_ref(panel.get("datasource")):
             self.add(where, "datasource must be ${datasource}")
         panel_targets = panel.get("targets") or []
@@ -218,11 +210,11 @@ class DashboardChecker:
         self.check_selectors(where, expr, required=FILTER_VARIABLES)
 
     def check_selectors(self, where, expr, required):
-        for name in sorted(variables_used(expr) - self.variable_names - BUILTINS):
+        for name in sorted(grafana.variables_used(expr) - self.variable_names - grafana.BUILTIN_VARIABLES):
             self.add(where, f"unknown variable ${name}")
         try:
-            selectors = promql_scan.selectors(expr)
-        except promql_scan.ScanError as err:
+            selectors = promql.selectors(expr)
+        except promql.ScanError as err:
             self.add(where, f"cannot scan: {err}")
             return
         if not selectors:
@@ -242,9 +234,9 @@ class DashboardChecker:
             if selector.range != "$__rate_interval":
                 self.add(where, f"{selector.function}({name}[...]) must use [$__rate_interval], "
                                 f"found [{selector.range}]")
-            if not is_counter(name):
+            if not promql.is_counter(name):
                 self.add(where, f"{selector.function}() of {name}, which is not a counter")
-        elif is_counter(name):
+        elif promql.is_counter(name):
             self.add(where, f"counter {name} must be read through rate() or increase()")
 
 
@@ -328,7 +320,7 @@ def _load_yaml(path, problems):
 
 def check(paths, promtool="promtool", provisioning=None):
     """Returns the problem lines for the dashboards (and provisioning directory)."""
-    problems = Problems()
+    problems = Findings()
     checkers = []
     uids = {}
     for path in paths:
@@ -362,14 +354,8 @@ def main(argv):
     except OSError as err:
         print(f"check_dashboards: {err}", file=sys.stderr)
         return 2
-    for line in problems:
-        print(line)
-    if problems:
-        print(f"check_dashboards: {len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    print(f"check_dashboards: {len(args.dashboards)} dashboards, {parsed} queries parsed by promtool: ok",
-          file=sys.stderr)
-    return 0
+    return report("check_dashboards", problems,
+                  f"{len(args.dashboards)} dashboards, {parsed} queries parsed by promtool: ok")
 
 
 if __name__ == "__main__":

@@ -11,16 +11,14 @@ Exits 2 with a one-line error when Prometheus cannot be read or gnuplot fails.
 """
 
 import argparse
-import json
 import math
 import os
 import re
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+
+from mapscope_prom.api import PrometheusApi, PrometheusError
 
 DEFAULT_MAPS = "frozen-midgrow,frozen-midgrow-active,drained,drained-active"
 # Stacking order, bottom to top, and colours of the regions.
@@ -52,24 +50,12 @@ def memory_query(map_name, job, instance):
 
 
 def query_range(prometheus, query, start, end, step):
-    """Returns {region: [(t, value), ...]} from /api/v1/query_range."""
-    params = urllib.parse.urlencode({"query": query, "start": f"{start:.3f}", "end": f"{end:.3f}", "step": step})
-    url = prometheus.rstrip("/") + "/api/v1/query_range?" + params
+    """Returns {region: [(t, value), ...]} from Prometheus's range API."""
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            body = json.load(response)
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", "replace")[:200]
-        raise RenderError(f"{prometheus}: HTTP {err.code} for {query}: {detail}") from None
-    except (urllib.error.URLError, OSError, ValueError) as err:
+        result = PrometheusApi(prometheus).query_range(query, start, end, step)
+    except PrometheusError as err:
         raise RenderError(f"{prometheus}: cannot read the range API: {err}") from None
-    if body.get("status") != "success":
-        raise RenderError(f"{prometheus}: {body.get('errorType', 'error')}: {body.get('error', body)}")
-    series = {}
-    for result in body.get("data", {}).get("result", []):
-        region = result.get("metric", {}).get("region", "")
-        series[region] = [(float(t), float(v)) for t, v in result.get("values", [])]
-    return series
+    return {series["metric"].get("region", ""): series["values"] for series in result}
 
 
 def stacked_rows(series):

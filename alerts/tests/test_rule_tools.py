@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Tests of alerts/scale_rules.py, alerts/tune_rules.py and alerts/lint_rules.py against the shipped rule file.
+"""Tests of alerts/build_rules.py, alerts/scale_rules.py and alerts/lint_rules.py against the shipped rule file.
 
 The lint must reject each deliberately broken copy with the finding that names the fault, so it cannot pass
 vacuously. The scaled copy must differ only in time constants and still fire on the scaled timeline under promtool.
-Environment: PROMTOOL (default "promtool").
+Environment: PROMTOOL (default "promtool"); PYTHONPATH holds python/ and alerts/ (CMake's test environment sets it).
 """
 
 import os
@@ -16,17 +16,17 @@ import unittest
 
 import yaml
 
-ALERTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ALERTS_DIR)
+import build_rules
+import lint_rules
+import scale_rules
 
-import lint_rules  # noqa: E402
-import scale_rules  # noqa: E402
-import tune_rules  # noqa: E402
+ALERTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 RULES = os.path.join(ALERTS_DIR, "mapscope.rules.yml")
 RUNBOOKS = os.path.join(os.path.dirname(ALERTS_DIR), "docs", "runbooks.md")
+RUNBOOKS_URL = build_rules.DEFAULT_CONFIG["runbook_url_base"]
 PROMTOOL = os.environ.get("PROMTOOL", "promtool")
-TIME_TOKEN = re.compile(r"\[[0-9a-z:]+\]|(?<=for: )\S+|[0-9.]+(?=\s*# age-seconds)")
+TIME_TOKEN = re.compile(r"\[[0-9a-z:]+\]|(?<=for: )\S+|(?<=offset )[0-9a-z]+|[0-9.]+(?=\s*# age-seconds)")
 
 
 def shipped_text():
@@ -78,7 +78,8 @@ class ScaleRulesTest(unittest.TestCase):
                 self.assertEqual(rule[field], after_rules[key][field], f"{key} {field}")
 
     def test_uneven_factor_rounds_to_milliseconds(self):
-        text = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: rate(x[15m]) > 0 and y offset 1h\n    for: 1h30m\n"
+        text = ("groups:\n- name: g\n  rules:\n  - alert: A\n"
+                "    expr: rate(x[15m]) > 0 and y offset 1h\n    for: 1h30m\n")
         scaled, changes = scale_rules.scale_text(text, 7)
         self.assertEqual(changes, 3)
         self.assertIn("rate(x[128571ms])", scaled)
@@ -162,48 +163,94 @@ SCALED_LEAK_TEST = textwrap.dedent("""\
                   description: >-
                     Map frozen on i holds 160ki bytes in old buckets and has made no evacuation progress for 15
                     minutes.
-                  runbook_url: docs/runbooks.md#mapscopeoldbucketsretained
-    """)
+                  runbook_url: RUNBOOKS_URL#mapscopeoldbucketsretained
+    """).replace("RUNBOOKS_URL", RUNBOOKS_URL)
 
 
-class TuneRulesTest(unittest.TestCase):
-    def test_lists_every_threshold_once(self):
-        thresholds = tune_rules.find_thresholds(shipped_text().split("\n"))
-        self.assertEqual(thresholds["old_buckets_large_bytes"][1], "67108864")
-        self.assertEqual(thresholds["sparse_load_factor"][1], "0.8125")
+class BuildRulesTest(unittest.TestCase):
+    def render(self, config_text):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "config.yml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(config_text)
+            return build_rules.render(build_rules.load_config(path))
+
+    def assert_config_rejected(self, config_text, expected):
+        with self.assertRaises(build_rules.ConfigError) as caught:
+            self.render(config_text)
+        self.assertIn(expected, str(caught.exception))
+
+    def test_committed_file_is_the_default_rendering(self):
+        self.assertEqual(build_rules.render(build_rules.DEFAULT_CONFIG), shipped_text())
+
+    def test_every_threshold_is_tagged_once(self):
+        thresholds = lint_rules.lint_thresholds(RULES, shipped_text(), lint_rules.Findings())
+        self.assertEqual(thresholds["old_buckets_large_bytes"], "67108864")
+        self.assertEqual(thresholds["sparse_load_factor"], "0.8125")
+        self.assertEqual(set(thresholds), set(build_rules.DEFAULT_CONFIG["thresholds"]))
         self.assertEqual(len(thresholds), 9)
 
-    def test_set_changes_only_the_named_literal(self):
+    def test_threshold_changes_only_its_literal(self):
         original = shipped_text()
-        tuned = tune_rules.tune_text(original, {"old_buckets_large_bytes": "268435456"})
+        tuned = self.render("thresholds:\n  old_buckets_large_bytes: 268435456\n")
         changed = [(a, b) for a, b in zip(original.split("\n"), tuned.split("\n")) if a != b]
-        self.assertEqual(len(changed), 1)
-        self.assertIn("> 268435456  # threshold: old_buckets_large_bytes", changed[0][1])
+        self.assertEqual(len(original.split("\n")), len(tuned.split("\n")))
+        # The rule and the header's summary of the configuration.
+        self.assertEqual(len(changed), 2)
+        self.assertIn("> 268435456  # threshold: old_buckets_large_bytes", changed[1][1])
 
-    def test_runbook_base_rewrites_every_runbook_url(self):
-        tuned = tune_rules.tune_text(shipped_text(), {}, "https://docs.example.org/mapscope/runbooks.md")
+    def test_runbook_base_sets_every_runbook_url(self):
+        tuned = self.render("runbook_url_base: https://docs.example.org/mapscope/runbooks.md\n")
         urls = [r["annotations"]["runbook_url"] for r in rules_by_name(tuned).values() if "alert" in r]
-        self.assertEqual(len(urls), 9)
+        self.assertEqual(len(urls), len(lint_rules.REQUIRED_ALERTS))
         for url in urls:
             self.assertRegex(url, r"^https://docs\.example\.org/mapscope/runbooks\.md#mapscope[a-z]+$")
+        shipped = [r["annotations"]["runbook_url"] for r in rules_by_name(shipped_text()).values() if "alert" in r]
+        self.assertTrue(all(url.startswith("https://") for url in shipped), shipped)
+
+    def test_job_selector_selects_the_agents_in_the_agent_alerts(self):
+        rules = rules_by_name(self.render("job_selector: 'job=\"payments\", env=\"prod\"'\n"))
+        self.assertEqual(rules[("alert", "MapscopeAgentDown", 0)]["expr"].strip(),
+                         'up{job="payments", env="prod"} == 0')
+        self.assertEqual(rules[("alert", "MapscopeAgentAbsent", 0)]["expr"].strip(),
+                         'absent(up{job="payments", env="prod"})')
 
     def test_tuned_copy_passes_promtool(self):
         with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "tuned.yml")
-            result = run([sys.executable, os.path.join(ALERTS_DIR, "tune_rules.py"), "--set", "overflow_ratio=0.75",
-                          "--set", "write_pause_p99_seconds=2.5e-3", RULES, out])
+            config, out = os.path.join(tmp, "config.yml"), os.path.join(tmp, "tuned.yml")
+            with open(config, "w", encoding="utf-8") as f:
+                f.write("job_selector: job=\"m\"\n"
+                        "thresholds: {overflow_ratio: 0.75, write_pause_p99_seconds: 2.5e-3}\n")
+            result = run([sys.executable, os.path.join(ALERTS_DIR, "build_rules.py"), "--config", config, "--out",
+                          out])
             self.assertEqual(result.returncode, 0, result.stderr)
+            with open(out, encoding="utf-8") as f:
+                self.assertIn("> 0.0025  # threshold: write_pause_p99_seconds", f.read())
             result = run([PROMTOOL, "check", "rules", "--lint=all", "--lint-fatal", out])
             self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
-    def test_rejects_unknown_names_and_bad_values(self):
-        script = os.path.join(ALERTS_DIR, "tune_rules.py")
-        result = run([sys.executable, script, "--set", "no_such=1", RULES, "-"])
+    def test_rejects_unknown_names_and_bad_values_with_their_place(self):
+        self.assert_config_rejected("thresholds:\n  no_such: 1\n",
+                                    ":2:3: no threshold named no_such (known: collector_pause_p99_seconds")
+        self.assert_config_rejected("thresholds:\n  overflow_ratio: half\n",
+                                    ":2:19: threshold overflow_ratio must be a number")
+        self.assert_config_rejected("thresholds:\n  overflow_ratio: true\n", "must be a number")
+        self.assert_config_rejected("job_selector: 'job=~'\n", ":1:15: job_selector must be label matchers")
+        self.assert_config_rejected("runbook_url_base: ''\n", "runbook_url_base must be a non-empty string")
+        self.assert_config_rejected("selector: x\n", ":1:1: unknown key selector")
+        self.assert_config_rejected("thresholds: [1]\n", "thresholds must be a mapping")
+        self.assert_config_rejected("a: [\n", "not YAML")
+
+    def test_command_line_reports_a_bad_configuration_in_one_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            config = os.path.join(tmp, "config.yml")
+            with open(config, "w", encoding="utf-8") as f:
+                f.write("thresholds:\n  overflow_ratio: -1\n")
+            result = run([sys.executable, os.path.join(ALERTS_DIR, "build_rules.py"), "--config", config, "--out",
+                          "-"])
         self.assertEqual(result.returncode, 2)
-        self.assertIn("no threshold named no_such (known: collector_pause_p99_seconds", result.stderr)
-        result = run([sys.executable, script, "--set", "overflow_ratio=half", RULES, "-"])
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("--set overflow_ratio=half: expected NAME=NUMBER", result.stderr)
+        self.assertEqual(result.stderr.strip(),
+                         f"build_rules: {config}:2:19: threshold overflow_ratio must be a number of 0 or more")
 
 
 class LintRulesTest(unittest.TestCase):
@@ -266,17 +313,17 @@ class LintRulesTest(unittest.TestCase):
         self.assert_rejected("(up is {{ $value }})", "(it is down)", "description must show $value")
 
     def test_rejects_missing_runbook(self):
-        self.assert_rejected("          runbook_url: docs/runbooks.md#mapscopeagentdown\n", "",
+        self.assert_rejected(f"          runbook_url: {RUNBOOKS_URL}#mapscopeagentdown\n", "",
                              "MapscopeAgentDown: missing annotation runbook_url")
 
     def test_rejects_runbook_of_another_alert(self):
-        self.assert_rejected("runbook_url: docs/runbooks.md#mapscopeagentdown",
-                             "runbook_url: docs/runbooks.md#mapscopeheapgrowing",
+        self.assert_rejected(f"runbook_url: {RUNBOOKS_URL}#mapscopeagentdown",
+                             f"runbook_url: {RUNBOOKS_URL}#mapscopeheapgrowing",
                              "runbook_url must end with runbooks.md#mapscopeagentdown")
 
     def test_rejects_unknown_annotation(self):
-        self.assert_rejected("runbook_url: docs/runbooks.md#mapscopeagentdown",
-                             "runbook_url: docs/runbooks.md#mapscopeagentdown\n          dashboard: x",
+        self.assert_rejected(f"runbook_url: {RUNBOOKS_URL}#mapscopeagentdown",
+                             f"runbook_url: {RUNBOOKS_URL}#mapscopeagentdown\n          dashboard: x",
                              "unexpected annotation dashboard")
 
     def test_rejects_record_names_outside_the_convention(self):
@@ -320,7 +367,8 @@ class LintRulesTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             test_file = os.path.join(tmp, "one.test.yml")
             with open(test_file, "w", encoding="utf-8") as f:
-                f.write("tests:\n- alert_rule_test:\n  - {eval_time: 1m, alertname: MapscopeAgentDown, exp_alerts: []}\n")
+                f.write("tests:\n- alert_rule_test:\n"
+                        "  - {eval_time: 1m, alertname: MapscopeAgentDown, exp_alerts: []}\n")
             findings = lint_rules.lint(RULES, None, [test_file])
         self.assertTrue(any("no test case where MapscopeAgentDown fires" in f for f in findings), findings)
         self.assertFalse(any("MapscopeAgentDown must not fire" in f for f in findings), findings)

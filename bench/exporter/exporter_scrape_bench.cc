@@ -2,7 +2,7 @@
 // Exporter on 127.0.0.1:0 tracks that many maps, some of them mid-grow, and is scraped over real
 // HTTP (plain text, as Prometheus without gzip). Each point reports the wall time of a whole
 // scrape on loopback (p50, p99, max) and the server-side time of the maps source
-// (mapscope_collector_duration_seconds{collector="maps"}, as the exporter itself measured it).
+// (mapscope_scrape_collector_duration_seconds{collector="maps"}, as the exporter itself measured it).
 //
 //   exporter_scrape_bench [--quick] RESULT.json
 #include <arpa/inet.h>
@@ -47,9 +47,9 @@ std::string http_get(std::uint16_t port, const std::string& path) {
   return response;
 }
 
-// The value of mapscope_collector_duration_seconds{collector="maps"} in an exposition text.
+// The value of mapscope_scrape_collector_duration_seconds{collector="maps"} in an exposition text.
 double maps_source_seconds(const std::string& text) {
-  const std::string key = "mapscope_collector_duration_seconds{collector=\"maps\"} ";
+  const std::string key = "mapscope_scrape_collector_duration_seconds{collector=\"maps\"} ";
   const auto at = text.find(key);
   return at == std::string::npos ? -1 : std::strtod(text.c_str() + at + key.size(), nullptr);
 }

@@ -2,7 +2,8 @@
 """Negative tests of dashboards/check_dashboards.py: each deliberately broken copy of a shipped dashboard must be
 rejected with the problem that names the fault, so the checker cannot pass vacuously. Also checks the shipped
 dashboards pass, and the committed broken fixture (tests/broken-dashboard.json) fails through the command line.
-Environment: PROMTOOL (default "promtool").
+Environment: PROMTOOL (default "promtool"); PYTHONPATH holds python/ and dashboards/ (CMake's test environment
+sets it).
 """
 
 import copy
@@ -13,11 +14,9 @@ import sys
 import tempfile
 import unittest
 
-DASHBOARDS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, DASHBOARDS_DIR)
+import check_dashboards
 
-import check_dashboards  # noqa: E402
-import promql_scan  # noqa: E402
+DASHBOARDS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PROMTOOL = os.environ.get("PROMTOOL", "promtool")
 OVERVIEW = os.path.join(DASHBOARDS_DIR, "mapscope-overview.json")
@@ -125,6 +124,29 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
                              "needs a unit")
         self.assert_rejected(lambda b: panel(b, "Load factor").update(title=" "), "needs a title")
 
+    def test_rejects_units_grafana_does_not_know(self):
+        def set_unit(unit):
+            return lambda b: panel(b, "Load factor")["fieldConfig"]["defaults"].update(unit=unit)
+        self.assert_rejected(set_unit("suffix: buckets/s"), "unit 'suffix: buckets/s' is neither a Grafana unit id")
+        self.assert_rejected(set_unit("buckets/s"), "unit 'buckets/s' is neither a Grafana unit id")
+        board = copy.deepcopy(load(MAP))
+        set_unit("count:buckets/s")(board)
+        self.assertEqual(self.problems_of(board), [])
+
+    # Annotations.
+    def test_rejects_annotation_without_filters_or_datasource(self):
+        def unfiltered(board):
+            board["annotations"]["list"][0]["expr"] = 'ALERTS{alertstate="firing"}'
+        self.assert_rejected(unfiltered, "annotation 'mapscope alerts firing': ALERTS must filter job=~\"$job\"")
+
+        def fixed_datasource(board):
+            board["annotations"]["list"][0]["datasource"] = {"type": "prometheus", "uid": "x1"}
+        self.assert_rejected(fixed_datasource, "annotation 'mapscope alerts firing': datasource must be ${datasource}")
+
+        def unparsable(board):
+            board["annotations"]["list"][0]["expr"] += " +"
+        self.assert_rejected(unparsable, "annotation 'mapscope alerts firing': promtool:")
+
     def test_rejects_panel_with_fixed_datasource(self):
         self.assert_rejected(lambda b: panel(b, "Load factor").update(datasource={"type": "prometheus", "uid": "x1"}),
                              "'Load factor': datasource must be ${datasource}")
@@ -208,23 +230,6 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
         self.assertTrue(any("needs name, type file and options.path" in p for p in problems), problems)
         self.assertTrue(any("access must be proxy" in p for p in problems), problems)
         self.assertTrue(any("missing uid" in p for p in problems), problems)
-
-
-class ScannerTest(unittest.TestCase):
-    def test_finds_selectors_functions_and_ranges(self):
-        found = promql_scan.selectors('histogram_quantile(0.99, sum by (le) (rate(a_bucket{x="1"}[$__rate_interval])))'
-                                      ' / on (job) group_left b offset 5m')
-        self.assertEqual([(s.name, s.function, s.range) for s in found],
-                         [("a_bucket", "rate", "$__rate_interval"), ("b", None, None)])
-        self.assertEqual(found[0].matchers, [("x", "=", "1")])
-
-    def test_aggregation_modifiers_are_not_selectors(self):
-        found = promql_scan.selectors("sum without (op) (x) and ignoring (region) y unless on () z")
-        self.assertEqual([s.name for s in found], ["x", "y", "z"])
-
-    def test_unbalanced_parentheses_are_reported(self):
-        with self.assertRaises(promql_scan.ScanError):
-            promql_scan.selectors("sum(x")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import sys
 import time
 import urllib.error
 
-from exposition import Exposition, ExpositionError
+from mapscope_prom.exposition import Exposition, ExpositionError
 
 MIB = 1024 * 1024
 # The exporter's metric contract: family -> type.
@@ -44,7 +44,8 @@ FAMILIES = {
     "process_open_fds": "gauge", "process_max_fds": "gauge", "process_start_time_seconds": "gauge",
     "process_threads": "gauge",
     "mapscope_build_info": "gauge", "mapscope_tracked_maps": "gauge", "mapscope_track_rejected_total": "counter",
-    "mapscope_collector_duration_seconds": "gauge", "mapscope_config_last_reload_successful": "gauge",
+    "mapscope_scrape_collector_duration_seconds": "gauge", "mapscope_scrape_collector_success": "gauge",
+    "mapscope_config_last_reload_successful": "gauge",
     "mapscope_config_last_reload_success_timestamp_seconds": "gauge",
     "mapscope_scenario_operations_total": "counter", "mapscope_scenario_phase": "gauge",
     "mapscope_scenario_running": "gauge", "mapscope_scenario_passes_total": "counter",
@@ -253,15 +254,17 @@ def check_process_and_agent(run):
                "heap: far less obtained from the OS than in use")
     run.expect(run.now("process_threads") >= len(MAPS) + 1, "process: fewer threads than scenarios")
     info = run.last.select("mapscope_build_info")
-    run.expect(len(info) == 1 and info[0][1] == 1 and all(info[0][0].get(k) for k in
-                                                         ("version", "revision", "compiler")),
+    run.expect(len(info) == 1 and info[0][1] == 1
+               and all(info[0][0].get(k) for k in ("version", "revision", "compiler")),
                f"mapscope_build_info: {info}")
     run.expect(run.now("mapscope_tracked_maps") == len(MAPS), "mapscope_tracked_maps: not 6")
     run.expect(run.now("mapscope_track_rejected_total") == 0, "mapscope_track_rejected_total: not 0")
     run.expect(run.now("mapscope_config_last_reload_successful") == 1, "config: last load not successful")
     for source in ("maps", "heap", "process", "agent", "gc", "scenarios"):
-        run.expect(run.now("mapscope_collector_duration_seconds", collector=source) >= 0,
-                   f"mapscope_collector_duration_seconds{{collector={source}}}: missing")
+        run.expect(run.now("mapscope_scrape_collector_duration_seconds", collector=source) >= 0,
+                   f"mapscope_scrape_collector_duration_seconds{{collector={source}}}: missing")
+        run.expect(run.now("mapscope_scrape_collector_success", collector=source) == 1,
+                   f"mapscope_scrape_collector_success{{collector={source}}}: not 1")
 
 
 def evaluate(run):

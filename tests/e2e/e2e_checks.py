@@ -27,8 +27,8 @@ import re
 import sys
 import time
 
-from dashboard_queries import DashboardError, DashboardQueries, grafana_regex, rate_interval, substitute
-from prometheus_api import PrometheusApi, PrometheusError, has_finite_value
+from mapscope_prom.api import PrometheusApi, PrometheusError, has_finite_value
+from mapscope_prom.grafana import Dashboard, GrafanaError, rate_interval, regex_of_selection, substitute
 
 SCRAPE_SECONDS = 1   # the scrape and evaluation interval of the end-to-end Prometheus configurations
 STEP_SECONDS = 1     # range-query step, as Grafana's for a few minutes on a wide panel
@@ -92,7 +92,7 @@ def resolve_variables(api, dashboard, start, end):
     for name, label, selector, all_value in dashboard.query_variables():
         match = substitute(selector, all_values)
         resolved[name] = sorted(api.label_values(label, match, start, end))
-        all_values[name] = all_value or grafana_regex(resolved[name])
+        all_values[name] = all_value or regex_of_selection(resolved[name])
     return resolved
 
 
@@ -103,14 +103,16 @@ def check_variables(resolved, expected, where):
                               f"{sorted(set(wanted) - set(resolved[name]))}")
 
 
-def selections(dashboard, resolved):
-    """The two ways a user looks: every variable at All, and every value picked explicitly."""
-    builtins = {"__rate_interval": rate_interval(STEP_SECONDS, SCRAPE_SECONDS), "__interval": f"{STEP_SECONDS}s"}
+def selections(dashboard, resolved, range_seconds):
+    """The two ways a user looks: every variable at All, and every value picked explicitly; range_seconds is the
+    dashboard's time range ($__range)."""
+    builtins = {"__rate_interval": rate_interval(STEP_SECONDS, SCRAPE_SECONDS), "__interval": f"{STEP_SECONDS}s",
+                "__range": f"{max(1, int(range_seconds))}s"}
     all_selected = dict(builtins)
     picked = dict(builtins)
     for name, _, _, all_value in dashboard.query_variables():
-        all_selected[name] = all_value or grafana_regex(resolved[name])
-        picked[name] = grafana_regex(resolved[name])
+        all_selected[name] = all_value or regex_of_selection(resolved[name])
+        picked[name] = regex_of_selection(resolved[name])
     return (("All", all_selected), ("every value", picked))
 
 
@@ -120,11 +122,11 @@ def dashboards(args):
     expected = {"job": [args.job], "instance": split_list(args.instances), "map": split_list(args.maps)}
     failures, total = [], 0
     for path in args.dashboards:
-        dashboard = DashboardQueries(path)
+        dashboard = Dashboard(path)
         resolved = resolve_variables(api, dashboard, args.start, end)
         print(f"{dashboard.uid}: variables " + "; ".join(f"{k}={','.join(v)}" for k, v in resolved.items()))
         check_variables(resolved, expected, dashboard.uid)
-        for label, values in selections(dashboard, resolved):
+        for label, values in selections(dashboard, resolved, end - args.start):
             for title, ref, expr in dashboard.targets():
                 total += 1
                 result = api.query_range(substitute(expr, values), args.start, end, STEP_SECONDS)
@@ -148,10 +150,10 @@ def labels_key(metric):
 
 def check_fleet_query(api, expr, values, instances, at):
     """One query over both instances against each instance alone; returns a description of what covered them."""
-    both = api.query(substitute(expr, dict(values, instance=grafana_regex(instances))), at)
+    both = api.query(substitute(expr, dict(values, instance=regex_of_selection(instances))), at)
     alone = {}
     for instance in instances:
-        alone[instance] = api.query(substitute(expr, dict(values, instance=grafana_regex([instance]))), at)
+        alone[instance] = api.query(substitute(expr, dict(values, instance=regex_of_selection([instance]))), at)
         if not alone[instance]:
             raise CheckFailed(f"no data for instance {instance} alone")
     if not both:
@@ -189,9 +191,9 @@ def fleet(args):
     api = PrometheusApi(args.prometheus)
     instances = split_list(args.instances)
     at = time.time() - 2 * SCRAPE_SECONDS   # both agents' latest scrapes are in by then
-    dashboard = DashboardQueries(args.dashboard)
+    dashboard = Dashboard(args.dashboard)
     resolved = resolve_variables(api, dashboard, at - 60, at)
-    values = dict(selections(dashboard, resolved)[0][1])   # All for job and map
+    values = dict(selections(dashboard, resolved, 60)[0][1])   # All for job and map
     failures = []
     for title, ref, expr in dashboard.targets():
         try:
@@ -317,7 +319,7 @@ def main(argv):
     except CheckFailed as err:
         print(f"{args.command}: {err}")
         return 1
-    except (PrometheusError, DashboardError, OSError, ValueError, KeyError) as err:
+    except (PrometheusError, GrafanaError, OSError, ValueError, KeyError) as err:
         print(f"{args.command}: error: {err}")
         return 2
     return 0

@@ -15,6 +15,8 @@ E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_SOURCE_DIR=${MAPSCOPE_SOURCE_DIR:-$(cd "$E2E_LIB_DIR/../.." && pwd)}
 # Debian's interpreter first: it has python3-yaml whatever comes first on PATH.
 E2E_PYTHON=${MAPSCOPE_PYTHON3:-$(command -v /usr/bin/python3 || command -v python3)}
+# The Python tools and checks import the project's package, mapscope_prom, from python/.
+export PYTHONPATH="$E2E_SOURCE_DIR/python${PYTHONPATH:+:$PYTHONPATH}"
 E2E_NAME=e2e
 E2E_TMP=
 E2E_PIDS=()

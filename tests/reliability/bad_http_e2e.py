@@ -9,8 +9,10 @@ import threading
 import time
 import unittest
 
-from reliability_harness import (WEB_CONFIG, agent_harness, authorization, given_up_by_server, many_maps_config,
-                                 raw_exchange, request, rss_kib, status_of)
+import agent_harness
+from mapscope_prom.exposition import Exposition
+from reliability_harness import (WEB_CONFIG, authorization, given_up_by_server, many_maps_config, raw_exchange, request,
+                                 rss_kib, status_of)
 
 MAPS = 20
 AUTH = ("Authorization", authorization())
@@ -87,8 +89,8 @@ class BadInput(unittest.TestCase):
         if status_of(response) != 200:
             return False
         body = response.split(b"\r\n\r\n", 1)[1].decode()
-        exposition = agent_harness.parse_exposition(body)
-        entries = [value for (name, _), value in exposition["samples"].items() if name == "mapcore_map_entries"]
+        exposition = Exposition(body)
+        entries = [value for _, value in exposition.select("mapcore_map_entries")]
         return len(entries) == MAPS and all(value == 50 for value in entries)
 
     def assert_serves(self):

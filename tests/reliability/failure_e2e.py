@@ -13,7 +13,9 @@ import time
 import unittest
 import urllib.request
 
-from reliability_harness import agent_harness, many_maps_config, tcp_connections
+import agent_harness
+from mapscope_prom.exposition import Exposition
+from reliability_harness import many_maps_config, tcp_connections
 
 ROUNDS = 3
 
@@ -82,8 +84,8 @@ class KillAndRestart(unittest.TestCase):
                 self.assertTrue(all(o in ("ok", "ConnectionRefusedError", "ConnectionResetError",
                                           "RemoteDisconnected", "BadStatusLine", "IncompleteRead")
                                     for o in outcomes), failures)
-                exposition = agent_harness.parse_exposition(agent.scrape())
-                self.assertEqual(agent_harness.value(exposition, "mapscope_tracked_maps"), 200)
+                exposition = Exposition(agent.scrape())
+                self.assertEqual(exposition.sample("mapscope_tracked_maps"), 200)
         finally:
             agent.close()
 

@@ -22,8 +22,9 @@ import threading
 import unittest
 import urllib.request
 
-from reliability_harness import (MUTATING_NAMES, RssSampler, agent_harness, many_maps_config, median,
-                                 percentile, static_names)
+import agent_harness
+from mapscope_prom.exposition import Exposition
+from reliability_harness import MUTATING_NAMES, RssSampler, many_maps_config, median, percentile, static_names
 
 SECONDS = int(os.environ.get("MAPSCOPE_WRK_SECONDS", "60"))
 CONNECTIONS = 4
@@ -70,15 +71,14 @@ class ScrapeChecker(threading.Thread):
         self.static = set(static_names(MAPS))
 
     def check_metrics(self):
-        exposition = agent_harness.parse_exposition(self.agent.scrape())
-        entries = {dict(labels)["map"]: value for (name, labels), value in exposition["samples"].items()
-                   if name == "mapcore_map_entries"}
+        exposition = Exposition(self.agent.scrape())
+        entries = {labels["map"]: value for labels, value in exposition.select("mapcore_map_entries")}
         if len(entries) != MAPS:
             self.failures.append("a scrape held %d maps" % len(entries))
         wrong = [name for name in self.static if entries.get(name) != ENTRIES]
         if wrong:
             self.failures.append("static maps with other entries than %d: %s" % (ENTRIES, wrong[:3]))
-        if agent_harness.value(exposition, "mapscope_tracked_maps") != MAPS:
+        if exposition.sample("mapscope_tracked_maps") != MAPS:
             self.failures.append("mapscope_tracked_maps is not %d" % MAPS)
 
     def check_debug_maps(self):
@@ -150,20 +150,19 @@ class LoadOnMetrics(unittest.TestCase):
 
     @staticmethod
     def all_filled(agent):
-        exposition = agent_harness.parse_exposition(agent.scrape())
-        return sum(1 for (name, labels), value in exposition["samples"].items()
-                   if name == "mapcore_map_entries" and value == ENTRIES) >= MAPS - len(MUTATING_NAMES)
+        exposition = Exposition(agent.scrape())
+        return sum(1 for _, value in exposition.select("mapcore_map_entries")
+                   if value == ENTRIES) >= MAPS - len(MUTATING_NAMES)
 
     @staticmethod
     def activity(agent):
         """Operations of each mutating scenario, collector cycles, shrinks of the drained map."""
-        exposition = agent_harness.parse_exposition(agent.scrape())
-        operations = {name: sum(value for (family, labels), value in exposition["samples"].items()
-                                if family == "mapscope_scenario_operations_total" and dict(labels)["scenario"] == name)
+        exposition = Exposition(agent.scrape())
+        operations = {name: sum(value for _, value in exposition.select("mapscope_scenario_operations_total",
+                                                                        scenario=name))
                       for name in MUTATING_NAMES}
-        cycles = agent_harness.value(exposition, "mapcore_gc_cycles_total")
-        shrinks = agent_harness.value(exposition, "mapcore_map_grows_total", map="fill-drain", env="reliability",
-                                      kind="shrink")
+        cycles = exposition.sample("mapcore_gc_cycles_total")
+        shrinks = exposition.sample("mapcore_map_grows_total", map="fill-drain", env="reliability", kind="shrink")
         return operations, cycles, shrinks
 
     def assert_still_mutating(self, agent):
@@ -175,7 +174,7 @@ class LoadOnMetrics(unittest.TestCase):
         def progressed():
             now_operations, now_cycles, shrinks = self.activity(agent)
             return (all(now_operations[name] > operations[name] for name in MUTATING_NAMES)
-                    and now_cycles > cycles and shrinks > 0)
+                    and now_cycles > cycles and (shrinks or 0) > 0)
         agent_harness.wait_until(progressed, what="every scenario, the collector and a shrink of the drained map")
 
 

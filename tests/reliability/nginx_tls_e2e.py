@@ -15,8 +15,10 @@ import tempfile
 import time
 import unittest
 
-from reliability_harness import (PASSWORD, SOURCE_DIR, USER, WEB_CONFIG, agent_harness, given_up_by_server,
-                                 many_maps_config, tcp_connections)
+import agent_harness
+from mapscope_prom.exposition import Exposition
+from reliability_harness import (PASSWORD, SOURCE_DIR, USER, WEB_CONFIG, given_up_by_server, many_maps_config,
+                                 tcp_connections)
 
 EXAMPLE = os.path.join(SOURCE_DIR, "docs", "examples", "nginx-tls.conf")
 PLACEHOLDERS = {  # what the example says -> what the test puts there
@@ -126,8 +128,8 @@ class NginxTls(unittest.TestCase):
     def test_metrics_over_tls_with_basic_auth_end_to_end(self):
         status, body, took = self.curl("/metrics", "-u", "%s:%s" % (USER, PASSWORD))
         self.assertEqual(status, 200)
-        exposition = agent_harness.parse_exposition(body)
-        self.assertEqual(agent_harness.value(exposition, "mapscope_tracked_maps"), 10)
+        exposition = Exposition(body)
+        self.assertEqual(exposition.sample("mapscope_tracked_maps"), 10)
         self.assertIn("mapscope_build_info", body)
         print("scrape through nginx over TLS: 200, %d bytes, %.3f s" % (len(body), took))
 

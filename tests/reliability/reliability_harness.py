@@ -1,21 +1,18 @@
 """Helpers of the reliability tests: a configuration with many maps, resident memory of a process, raw HTTP.
 
-The agent itself is started with tests/agent/e2e/agent_harness.py (Agent, parse_exposition, ...), which
-these tests share with the exporter's end-to-end suites. Paths come from the environment CTest sets:
-MAPSCOPE_AGENT (the binary) and MAPSCOPE_SOURCE_DIR.
+The agent itself is started with tests/agent/e2e/agent_harness.py (Agent, wait_until, ...), which the tests
+share with the exporter's end-to-end suites; scrapes are parsed with mapscope_prom.exposition. Paths come from the
+environment CTest sets: MAPSCOPE_AGENT (the binary), MAPSCOPE_SOURCE_DIR, and PYTHONPATH with python/ and
+tests/agent/e2e/.
 """
 import base64
 import os
 import socket
-import sys
 import threading
 import time
 
 SOURCE_DIR = os.environ.get("MAPSCOPE_SOURCE_DIR",
                             os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "agent", "e2e"))
-
-import agent_harness  # noqa: E402  (the path above makes it importable)
 
 WEB_CONFIG = os.path.join(SOURCE_DIR, "tests", "agent", "e2e", "data", "web-config.yml")
 USER, PASSWORD = "prometheus", "e2e-password"  # what WEB_CONFIG's bcrypt hash verifies

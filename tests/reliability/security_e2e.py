@@ -12,8 +12,9 @@ import tempfile
 import time
 import unittest
 
-from reliability_harness import (PASSWORD, USER, WEB_CONFIG, agent_harness, authorization, many_maps_config,
-                                 raw_exchange, request, status_of)
+import agent_harness
+from reliability_harness import (PASSWORD, USER, WEB_CONFIG, authorization, many_maps_config, raw_exchange, request,
+                                 status_of)
 
 DEFAULT_ADDRESS = ("127.0.0.1", 8931)
 WRONG_PASSWORD = "wrong-secret-7f3a9c"   # sent by clients; must never be logged

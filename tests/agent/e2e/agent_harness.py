@@ -1,6 +1,8 @@
-"""Shared helpers of the mapscope-agent end-to-end tests: start the binary, scrape it, parse what it says.
+"""Shared helpers of the mapscope-agent end-to-end tests: start the binary, scrape it, wait for its scenarios.
+What it says is parsed with mapscope_prom.exposition.
 
-Paths come from the environment that CTest sets: MAPSCOPE_AGENT (the binary), MAPSCOPE_SOURCE_DIR.
+Paths come from the environment that CTest sets: MAPSCOPE_AGENT (the binary), MAPSCOPE_SOURCE_DIR; PYTHONPATH
+holds python/.
 """
 import base64
 import json
@@ -12,6 +14,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+
+from mapscope_prom.exposition import Exposition
 
 AGENT = os.environ.get("MAPSCOPE_AGENT", "mapscope-agent")
 SOURCE_DIR = os.environ.get("MAPSCOPE_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -90,7 +94,8 @@ class Agent:
         deadline = time.time() + timeout
         while time.time() < deadline:
             log = self.log()
-            match = re.search(r'msg=listening .*port=(\d+)', log) or re.search(r'"msg":"listening".*"port":"(\d+)"', log)
+            match = (re.search(r'msg=listening .*port=(\d+)', log)
+                     or re.search(r'"msg":"listening".*"port":"(\d+)"', log))
             if match and ("msg=ready" in log or '"msg":"ready"' in log):
                 return int(match.group(1))
             if self.process.poll() is not None:
@@ -163,31 +168,7 @@ def wait_until(predicate, timeout=60, interval=0.1, what="condition"):
     raise AssertionError("timed out waiting for " + what)
 
 
-def parse_exposition(text):
-    """{'types': {family: type}, 'help': {family: text}, 'samples': {(name, frozenset(labels)): value}}"""
-    types, helps, samples = {}, {}, {}
-    sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\d+)?$')
-    label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-    for line in text.splitlines():
-        if line.startswith("# TYPE "):
-            name, kind = line[7:].split(" ", 1)
-            types[name] = kind
-        elif line.startswith("# HELP "):
-            name, _, rest = line[7:].partition(" ")
-            helps[name] = rest
-        elif line and not line.startswith("#"):
-            match = sample.match(line)
-            assert match, "malformed sample line: " + line
-            labels = frozenset(label.findall(match.group(3) or ""))
-            samples[(match.group(1), labels)] = float(match.group(4).replace("Nan", "nan"))
-    return {"types": types, "help": helps, "samples": samples}
-
-
-def value(exposition, name, **labels):
-    return exposition["samples"].get((name, frozenset(labels.items())))
-
-
 def scenario_settled(agent, names):
     """True once every named scenario has finished its fill phase (the read phase is running)."""
-    exposition = parse_exposition(agent.scrape())
-    return all(value(exposition, "mapscope_scenario_phase", scenario=name, phase="read") == 1 for name in names)
+    exposition = Exposition(agent.scrape())
+    return all(exposition.sample("mapscope_scenario_phase", scenario=name, phase="read") == 1 for name in names)

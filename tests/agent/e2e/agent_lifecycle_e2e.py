@@ -1,4 +1,4 @@
-"""Through the binary: flags, configuration checks, a port in use, SIGTERM/SIGINT stop times under scrape load,
+"""Through the binary: flags, configuration checks, a port in use, SIGTERM/SIGINT stops under scrape load,
 and reloads (SIGHUP and POST /-/reload) with good and bad files."""
 import json
 import os
@@ -7,7 +7,8 @@ import socket
 import threading
 import unittest
 
-from agent_harness import (SOURCE_DIR, Agent, parse_exposition, run_agent, value, wait_until, write_temp)
+from agent_harness import SOURCE_DIR, Agent, run_agent, wait_until, write_temp
+from mapscope_prom.exposition import Exposition
 
 ONE_SCENARIO = """
 server: {listen_address: 127.0.0.1:0}
@@ -134,14 +135,14 @@ class Reload(unittest.TestCase):
         self.directory = os.path.dirname(write_temp(""))
         self.config = write_temp(ONE_SCENARIO % "alpha")
         self.agent = Agent(config_file=self.config)
-        wait_until(lambda: value(self.scrape(), "mapcore_map_entries", map="alpha", env="before") is not None,
+        wait_until(lambda: self.scrape().sample("mapcore_map_entries", map="alpha", env="before") is not None,
                    what="alpha tracked")
 
     def tearDown(self):
         self.agent.close()
 
     def scrape(self):
-        return parse_exposition(self.agent.scrape())
+        return Exposition(self.agent.scrape())
 
     def rewrite(self, text):
         with open(self.config, "w") as handle:
@@ -156,25 +157,25 @@ class Reload(unittest.TestCase):
         wait_until(lambda: self.reload_count() > before, what="the reload to be logged")
 
     def test_sighup_with_a_good_file_applies_it(self):
-        loaded = value(self.scrape(), "mapscope_config_last_reload_success_timestamp_seconds")
+        loaded = self.scrape().sample("mapscope_config_last_reload_success_timestamp_seconds")
         self.rewrite((ONE_SCENARIO % "beta").replace("env: before", "env: after"))
         self.sighup()
         e = self.scrape()
-        self.assertIsNone(value(e, "mapcore_map_entries", map="alpha", env="before"), "alpha is gone")
-        self.assertIsNotNone(value(e, "mapcore_map_entries", map="beta", env="after"))
-        self.assertEqual(value(e, "mapscope_config_last_reload_successful"), 1)
+        self.assertIsNone(e.sample("mapcore_map_entries", map="alpha", env="before"), "alpha is gone")
+        self.assertIsNotNone(e.sample("mapcore_map_entries", map="beta", env="after"))
+        self.assertEqual(e.sample("mapscope_config_last_reload_successful"), 1)
         # The reload's time (sub-second), later than the first load's.
-        self.assertGreater(value(e, "mapscope_config_last_reload_success_timestamp_seconds"), loaded)
+        self.assertGreater(e.sample("mapscope_config_last_reload_success_timestamp_seconds"), loaded)
 
     def test_sighup_with_a_bad_file_keeps_the_running_configuration(self):
-        before = value(self.scrape(), "mapscope_config_last_reload_success_timestamp_seconds")
+        before = self.scrape().sample("mapscope_config_last_reload_success_timestamp_seconds")
         self.rewrite(ONE_SCENARIO % "gamma" + "    bogus: 1\n")
         self.sighup()
         e = self.scrape()
-        self.assertEqual(value(e, "mapscope_config_last_reload_successful"), 0)
-        self.assertEqual(value(e, "mapscope_config_last_reload_success_timestamp_seconds"), before)
-        self.assertIsNotNone(value(e, "mapcore_map_entries", map="alpha", env="before"), "alpha still runs")
-        self.assertIsNone(value(e, "mapcore_map_entries", map="gamma", env="before"))
+        self.assertEqual(e.sample("mapscope_config_last_reload_successful"), 0)
+        self.assertEqual(e.sample("mapscope_config_last_reload_success_timestamp_seconds"), before)
+        self.assertIsNotNone(e.sample("mapcore_map_entries", map="alpha", env="before"), "alpha still runs")
+        self.assertIsNone(e.sample("mapcore_map_entries", map="gamma", env="before"))
         self.assertIn("reload failed", self.agent.log())
         self.assertIn(self.config + ":12:5: ", self.agent.log())
         # A good file again: POST /-/reload applies it and the gauge is 1 again.
@@ -182,14 +183,14 @@ class Reload(unittest.TestCase):
         status, _, _ = self.agent.get("/-/reload", method="POST")
         self.assertEqual(status, 200)
         e = self.scrape()
-        self.assertEqual(value(e, "mapscope_config_last_reload_successful"), 1)
-        self.assertIsNotNone(value(e, "mapcore_map_entries", map="delta", env="before"))
-        self.assertIsNone(value(e, "mapcore_map_entries", map="alpha", env="before"))
+        self.assertEqual(e.sample("mapscope_config_last_reload_successful"), 1)
+        self.assertIsNotNone(e.sample("mapcore_map_entries", map="delta", env="before"))
+        self.assertIsNone(e.sample("mapcore_map_entries", map="alpha", env="before"))
 
     def test_post_reload_with_a_bad_file_is_500(self):
         self.rewrite("scenarios: 3\n")
         self.assertEqual(self.agent.get("/-/reload", method="POST")[0], 500)
-        self.assertEqual(value(self.scrape(), "mapscope_config_last_reload_successful"), 0)
+        self.assertEqual(self.scrape().sample("mapscope_config_last_reload_successful"), 0)
 
     def test_settings_that_need_a_restart_are_logged(self):
         self.rewrite((ONE_SCENARIO % "alpha").replace("127.0.0.1:0", "127.0.0.1:1").replace(

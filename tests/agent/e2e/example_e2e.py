@@ -6,7 +6,8 @@ import subprocess
 import unittest
 import urllib.request
 
-from agent_harness import parse_exposition, value, wait_until
+from agent_harness import wait_until
+from mapscope_prom.exposition import Exposition
 
 EXAMPLE = os.environ.get("MAPSCOPE_EXAMPLE", "embedded_service")
 
@@ -23,14 +24,14 @@ class EmbeddedService(unittest.TestCase):
 
             def scrape():
                 with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=60) as response:
-                    return parse_exposition(response.read().decode())
+                    return Exposition(response.read().decode())
 
             def working():
                 e = scrape()
-                return ((value(e, "mapcore_map_entries", map="sessions", team="core", **labels) or 0) > 0
-                        and (value(e, "mapcore_gc_cycles_total") or 0) > 0)
+                return ((e.sample("mapcore_map_entries", map="sessions", team="core", **labels) or 0) > 0
+                        and (e.sample("mapcore_gc_cycles_total") or 0) > 0)
             wait_until(working, what="the sessions map to fill and the collector to cycle")
-            self.assertIsNotNone(value(scrape(), "mapcore_map_entries", map="cache", team="storage", **labels))
+            self.assertIsNotNone(scrape().sample("mapcore_map_entries", map="cache", team="storage", **labels))
         finally:
             process.send_signal(signal.SIGTERM)
             self.assertEqual(process.wait(timeout=60), 0)

@@ -1,7 +1,8 @@
 """Exposition: one scrape of Prometheus's text format, parsed into families (TYPE, HELP) and samples.
 
-Only what the end-to-end checks need: sample lookups by name and labels, and the family a sample belongs to
-(histogram _bucket/_count/_sum and counter _total samples map back to their family).
+What the end-to-end tests need: sample lookups by name and labels (all of them, or some), and the family a sample
+belongs to (histogram _bucket/_count/_sum samples map back to their family). A line that is not a sample, a
+comment or blank raises ExpositionError naming its line number.
 """
 
 import re
@@ -42,6 +43,13 @@ class Exposition:
         """[(labels, value)] of the samples named `name` whose labels include `labels`."""
         return [(l, v) for n, l, v in self.samples
                 if n == name and all(l.get(k) == want for k, want in labels.items())]
+
+    def sample(self, name, **labels):
+        """The value of the sample with exactly these labels, or None when there is none."""
+        for n, l, v in self.samples:
+            if n == name and l == labels:
+                return v
+        return None
 
     def value(self, name, **labels):
         """The value of the one sample matching; ExpositionError when there is none or several."""

@@ -1,4 +1,4 @@
-"""PrometheusApi: the few calls of Prometheus's HTTP API (/api/v1) the end-to-end checks make, standard library only.
+"""PrometheusApi: the few calls of Prometheus's HTTP API (/api/v1) that the tools and end-to-end checks make.
 
 Errors (HTTP, connection, an answer whose status is not "success") raise PrometheusError with the query in the
 message, so a failed check names what it asked.
@@ -15,6 +15,16 @@ class PrometheusError(Exception):
     pass
 
 
+def _error_detail(response):
+    """Prometheus answers a bad query with 4xx and a JSON body naming the error; anything else is shown cut short."""
+    text = response.read().decode("utf-8", "replace")
+    try:
+        body = json.loads(text)
+        return f"{body['errorType']}: {body['error']}"
+    except (ValueError, KeyError, TypeError):
+        return text[:300]
+
+
 class PrometheusApi:
     def __init__(self, base_url, timeout=30):
         self.base_url = base_url.rstrip("/")
@@ -26,8 +36,7 @@ class PrometheusApi:
             with urllib.request.urlopen(url, timeout=self.timeout) as response:
                 body = json.load(response)
         except urllib.error.HTTPError as err:
-            detail = err.read().decode("utf-8", "replace")[:300]
-            raise PrometheusError(f"HTTP {err.code} for {path} {params}: {detail}") from None
+            raise PrometheusError(f"HTTP {err.code} for {path} {params}: {_error_detail(err)}") from None
         except (urllib.error.URLError, OSError, ValueError) as err:
             raise PrometheusError(f"cannot read {url}: {err}") from None
         if body.get("status") != "success":

@@ -32,14 +32,14 @@ lintian --info --display-level '>=pedantic' --fail-on error,warning "$deb" >&2 |
 
 dpkg-deb -x "$deb" "$work/root"
 root=$work/root
-for file in usr/bin/mapscope-agent etc/mapscope/mapscope-agent.yaml lib/systemd/system/mapscope-agent.service \
+for file in usr/bin/mapscope-agent etc/mapscope/mapscope-agent.yaml usr/lib/systemd/system/mapscope-agent.service \
             usr/share/man/man1/mapscope-agent.1.gz usr/share/doc/mapscope/copyright \
             usr/share/mapscope/alerts/mapscope.rules.yml usr/share/mapscope/dashboards/mapscope-overview.json \
             usr/share/mapscope/dashboards/mapscope-map.json usr/share/mapscope/runbooks.md \
             usr/share/mapscope/examples/default.yaml; do
   [[ -f $root/$file ]] || fail "the package has no /$file"
 done
-unit=$root/lib/systemd/system/mapscope-agent.service
+unit=$root/usr/lib/systemd/system/mapscope-agent.service
 for setting in DynamicUser=yes ProtectSystem=strict NoNewPrivileges=yes ProtectHome=yes PrivateTmp=yes \
                "ExecStart=/usr/bin/mapscope-agent --config.file=/etc/mapscope/mapscope-agent.yaml" \
                "#AmbientCapabilities=CAP_SYS_PTRACE" "#CapabilityBoundingSet=CAP_SYS_PTRACE"; do

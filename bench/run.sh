@@ -40,7 +40,7 @@ build() {
   local targets=(bench_throughput bench_throughput_nostats bench_insert_latency bench_memory bench_go)
   local available
   available=$(cmake --build "$BUILD" --target help)
-  for optional in collector_pauses exporter_scrape_bench; do
+  for optional in collector_pauses exporter_scrape_bench goproc_read_bench; do
     if grep -q "^$optional:" <<<"$available"; then targets+=("$optional"); fi
   done
   cmake --build "$BUILD" -j "$(nproc)" --target "${targets[@]}"
@@ -117,6 +117,16 @@ exporter_scrape() {
   run "$BIN/exporter_scrape_bench" "$RESULTS/exporter_scrape.json" >"$RESULTS/exporter_scrape.txt"
 }
 
+goproc_read() {
+  if [[ ! -x $BIN/goproc_read_bench ]]; then
+    log "Go process reading: goproc_read_bench not built, skipped"
+    return
+  fi
+  log "Go process reading"
+  run "$BIN/goproc_read_bench" --benchmark_min_time="$MIN_TIME" --benchmark_out="$RESULTS/goproc_read.json" \
+    --benchmark_out_format=json >"$RESULTS/goproc_read.txt"
+}
+
 main() {
   local started=$SECONDS
   mkdir -p "$RESULTS" "$CHARTS"
@@ -129,6 +139,7 @@ main() {
   memory
   collector
   exporter_scrape
+  goproc_read
   log "report"
   local document=()
   ((QUICK)) || document=(--document "$ROOT/docs/benchmarks.md")

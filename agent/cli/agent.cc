@@ -31,9 +31,13 @@ exporter::ExporterOptions exporter_options(const LoadedConfig& loaded) {
 
 LoadedConfig load_configuration(const CommandLine& flags) {
   LoadedConfig loaded;
-  loaded.config =
-      flags.config_file.empty() ? config::default_config() : config::load_config_file(flags.config_file);
+  if (!flags.config_file.empty()) {
+    loaded.config = config::load_config_file(flags.config_file);
+  } else if (flags.go_pids.empty()) {
+    loaded.config = config::default_config();
+  }  // else: only the Go processes of --go.pid, with every other setting at its default
   flags.override_server(loaded.config);
+  flags.add_go_pids(loaded.config);
   // The file's values were checked by the loader; what fails here came from a flag.
   try {
     exporter::Exporter::check_listen_address(loaded.config.server.listen_address);
@@ -61,8 +65,12 @@ Agent::Agent(CommandLine flags, LoadedConfig loaded) : flags_(std::move(flags)),
   }
   scenarios_ = std::make_unique<scenarios::ScenarioSet>(*exporter_, *collector_);
   scenarios_->apply(current_.config.scenarios);
+  go_targets_ = std::make_shared<goproc::GoTargetsSource>();
+  apply_go_targets(current_.config);
+  go_metrics_ = exporter_->add_source(go_targets_);
   exporter_->set_reload_handler([this] { return reload(); });
   exporter::log_info("ready", {{"scenarios", std::to_string(current_.config.scenarios.size())},
+                               {"go_targets", std::to_string(current_.config.go_targets.size())},
                                {"collector", current_.config.collector.enabled ? "running" : "disabled"}});
 }
 
@@ -73,6 +81,7 @@ Agent::~Agent() {
   }
   exporter_->set_reload_handler(nullptr);
   scenarios_.reset();  // joins the scenario threads; their maps stop being tracked
+  go_metrics_.reset();  // waits for a scrape reading the Go targets
   collector_metrics_.reset();
   exporter_.reset();  // answers the requests in flight, then stops
   collector_.reset();
@@ -83,7 +92,7 @@ bool Agent::reload() {
   if (stopping_) {
     return false;
   }
-  const std::string source = flags_.config_file.empty() ? "<default>" : flags_.config_file;
+  const std::string source = flags_.config_source();
   LoadedConfig next;
   try {
     next = load_configuration(flags_);
@@ -104,7 +113,9 @@ bool Agent::reload() {
   current_ = std::move(next);
   exporter_->record_reload(true);
   exporter::log_info("configuration reloaded",
-                     {{"file", source}, {"scenarios", std::to_string(current_.config.scenarios.size())}});
+                     {{"file", source},
+                      {"scenarios", std::to_string(current_.config.scenarios.size())},
+                      {"go_targets", std::to_string(current_.config.go_targets.size())}});
   return true;
 }
 
@@ -118,6 +129,11 @@ void Agent::apply(const LoadedConfig& loaded) {
     collector_->stop();
   }
   scenarios_->apply(loaded.config.scenarios);
+  apply_go_targets(loaded.config);
+}
+
+void Agent::apply_go_targets(const config::Config& config) {
+  go_targets_->apply(config.go_targets, config.labels, config.server.max_tracked_maps);
 }
 
 void Agent::log_restart_settings(const config::Config& next) const {

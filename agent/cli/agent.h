@@ -1,8 +1,8 @@
 // Agent: the running mapscope-agent: exporter, collector and scenarios, and configuration reloads.
 //
 // A reload (SIGHUP or POST /-/reload) loads the configuration file again and, only if it and its web
-// configuration are valid, applies it as a whole: scenarios, static labels, basic auth users, the tracked
-// map limit and whether the collector runs. The listen address, telemetry path and the collector's timing
+// configuration are valid, applies it as a whole: scenarios, Go targets, static labels, basic auth users, the
+// tracked map limit and whether the collector runs. The listen address, telemetry path and the collector's timing
 // knobs are fixed for the process's life; a reload that changes them logs that a restart is needed. A
 // bad file is logged with its location, the running configuration stays, and
 // mapscope_config_last_reload_successful becomes 0 until a good reload.
@@ -15,6 +15,7 @@
 
 #include <mapcore/collector.h>
 #include <mapscope/exporter/exporter.h>
+#include <mapscope/goproc/go_targets_source.h>
 #include <mapscope/scenarios/scenario_set.h>
 #include <mapscope/config/schema.h>
 
@@ -44,6 +45,7 @@ class Agent {
 
  private:
   void apply(const LoadedConfig& loaded);
+  void apply_go_targets(const config::Config& config);
   void log_restart_settings(const config::Config& next) const;
 
   const CommandLine flags_;
@@ -55,6 +57,8 @@ class Agent {
   std::unique_ptr<exporter::Exporter> exporter_;
   exporter::SourceHandle collector_metrics_;
   std::unique_ptr<scenarios::ScenarioSet> scenarios_;
+  std::shared_ptr<goproc::GoTargetsSource> go_targets_;
+  exporter::SourceHandle go_metrics_;
 };
 
 }  // namespace mapscope::cli

@@ -3,8 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 
 namespace mapscope::cli {
 
@@ -20,13 +22,35 @@ void CommandLine::override_server(config::Config& config) const {
   }
 }
 
+std::string CommandLine::config_source() const {
+  if (!config_file.empty()) {
+    return config_file;
+  }
+  return go_pids.empty() ? "<default>" : "--go.pid";
+}
+
+void CommandLine::add_go_pids(config::Config& config) const {
+  for (const std::uint32_t pid : go_pids) {
+    const auto same = std::find_if(config.go_targets.begin(), config.go_targets.end(),
+                                   [pid](const config::GoTarget& target) { return target.pid == pid; });
+    if (same != config.go_targets.end()) {
+      throw std::invalid_argument("--go.pid=" + std::to_string(pid) +
+                                  ": the configuration already watches it (go_targets[" +
+                                  std::to_string(same - config.go_targets.begin()) + "])");
+    }
+    config::GoTarget target;
+    target.pid = pid;
+    config.go_targets.push_back(std::move(target));
+  }
+}
+
 ParseResult parse_command_line(int argc, char** argv) {
   ParseResult result;
   CommandLine& flags = result.flags;
   CLI::App app{
       "mapscope-agent: a Prometheus exporter of Go-faithful hash maps, running the configured workload "
-      "scenarios.\nWithout --config.file it runs the embedded default configuration "
-      "(--print-default-config).",
+      "scenarios and watching Go programs.\nWithout --config.file it runs the embedded default configuration "
+      "(--print-default-config); with --go.pid and no file, it only watches those processes.",
       "mapscope-agent"};
   app.option_defaults()->always_capture_default();
 
@@ -42,6 +66,11 @@ ParseResult parse_command_line(int argc, char** argv) {
                              "(overrides server.web_config_file)");
   app.add_option("--config.file", flags.config_file,
                  "Configuration file (YAML); default: the embedded default");
+  app.add_option("--go.pid", flags.go_pids,
+                 "Watch the Go process with this pid (repeatable); without --config.file no scenarios run")
+      ->check(CLI::Range(std::uint32_t{1}, config::GoTarget::kMaxPid))
+      ->type_name("PID")
+      ->take_all();
   app.add_flag("--check-config", flags.check_config,
                "Validate the configuration and exit: 0 valid, 2 invalid");
   app.add_flag("--print-default-config", flags.print_default_config,

@@ -76,15 +76,14 @@ int main(int argc, char** argv) {
     return fail(error);
   }
   if (flags.check_config) {
-    std::printf("%s: valid (%zu scenarios)\n",
-                flags.config_file.empty() ? "<default>" : flags.config_file.c_str(),
-                loaded.config.scenarios.size());
+    std::printf("%s: valid (%zu scenarios, %zu Go targets)\n", flags.config_source().c_str(),
+                loaded.config.scenarios.size(), loaded.config.go_targets.size());
     return 0;
   }
   const exporter::BuildInfo& build = exporter::build_info();
   exporter::log_info("starting mapscope-agent",
                      {{"version", std::string(build.version)},
                       {"revision", std::string(build.revision)},
-                      {"config", flags.config_file.empty() ? "<default>" : flags.config_file}});
+                      {"config", flags.config_source()}});
   return serve(flags, std::move(loaded), signals);
 }

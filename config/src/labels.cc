@@ -57,10 +57,11 @@ bool is_continuation(unsigned char byte) {
 }  // namespace
 
 const std::vector<std::string>& reserved_label_names() {
-  // map/job/instance identify series; the others are labels of the exporter's own map and
-  // scenario families, which a static label would collide with.
-  static const std::vector<std::string> names{"map", "job", "instance", "region",   "kind", "trigger",
-                                              "op",  "le",  "quantile", "scenario", "phase"};
+  // map/job/instance identify series; the others are labels of the exporter's own map, scenario and
+  // Go target families, which a static label would collide with.
+  static const std::vector<std::string> names{
+      "map", "job", "instance", "region", "kind", "trigger", "op", "le", "quantile", "scenario", "phase",
+      std::string(kTargetLabel)};
   return names;
 }
 

@@ -1,6 +1,7 @@
 // Loading: YAML text -> one document -> validated Config, every problem reported with its location.
 #include "mapscope/config/loader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -31,8 +32,26 @@ void check_scenario_count(const Config& config, const MappingReader& top) {
                         std::to_string(config.server.max_tracked_maps) + "); expected at most that many");
 }
 
+// Each Go target publishes at least one map (or the maps it lists), and they count against the same limit
+// as the scenarios' maps.
+void check_go_map_count(const Config& config, const MappingReader& top) {
+  std::uint64_t maps = config.scenarios.size();
+  for (const GoTarget& target : config.go_targets) {
+    maps += std::max<std::uint64_t>(1, target.maps.size());
+  }
+  if (maps <= config.server.max_tracked_maps) {
+    return;
+  }
+  const Field targets = *top.find("go_targets");
+  targets.fail_at(targets.key_mark,
+                  std::to_string(config.scenarios.size()) + " scenarios and the Go targets' " +
+                      std::to_string(maps - config.scenarios.size()) +
+                      " maps (each target at least one) exceed server.max_tracked_maps (" +
+                      std::to_string(config.server.max_tracked_maps) + "); expected at most that many");
+}
+
 Config read_config(const Field& document) {
-  const MappingReader top(document, {"server", "labels", "collector", "scenarios"});
+  const MappingReader top(document, {"server", "labels", "collector", "scenarios", "go_targets"});
   Config config;
   if (auto value = top.find("server")) {
     config.server = detail::read_server(*value);
@@ -46,7 +65,11 @@ Config read_config(const Field& document) {
   if (auto value = top.find("scenarios")) {
     config.scenarios = detail::read_scenarios(*value);
   }
+  if (auto value = top.find("go_targets")) {
+    config.go_targets = detail::read_go_targets(*value);
+  }
   check_scenario_count(config, top);
+  check_go_map_count(config, top);
   return config;
 }
 
@@ -78,9 +101,15 @@ Config load_config_string(std::string_view yaml, std::string_view name) {
 
 Config load_config_file(const std::string& path) {
   Config config = load_config_string(read_file(path), path);
-  std::filesystem::path web_config = config.server.web_config_file;
-  if (!web_config.empty() && web_config.is_relative()) {
-    config.server.web_config_file = (std::filesystem::path(path).parent_path() / web_config).string();
+  const std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  const auto resolve = [&directory](std::string& file) {
+    if (!file.empty() && std::filesystem::path(file).is_relative()) {
+      file = (directory / file).string();
+    }
+  };
+  resolve(config.server.web_config_file);
+  for (GoTarget& target : config.go_targets) {
+    resolve(target.pid_file);
   }
   return config;
 }

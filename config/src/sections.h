@@ -18,6 +18,7 @@ std::vector<Scenario> read_scenarios(const Field& field);
 Scenario read_scenario(const Field& field);
 MapSpec read_map_spec(const Field& field);
 Phase read_phase(const Field& field);
+std::vector<GoTarget> read_go_targets(const Field& field);
 
 // A name used as a label value (scenario and phase names).
 std::string read_label_value(const Field& field);

@@ -161,6 +161,30 @@ void write_scenario(YAML::Emitter& out, const Scenario& scenario) {
   out << YAML::EndSeq << YAML::EndMap;
 }
 
+void write_go_target(YAML::Emitter& out, const GoTarget& target) {
+  out << YAML::BeginMap;
+  if (!target.name.empty()) {
+    write_quoted(out, "name", target.name);
+  }
+  if (target.pid != 0) {
+    write_plain(out, "pid", target.pid);
+  } else if (!target.pid_file.empty()) {
+    write_quoted(out, "pid_file", target.pid_file);
+  } else {
+    write_quoted(out, "exe", target.exe);
+  }
+  if (target.maps.empty()) {
+    write_plain(out, "min_bytes", format_size(target.min_bytes));
+  } else {
+    out << YAML::Key << "maps" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& map : target.maps) {
+      out << YAML::DoubleQuoted << map;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string to_yaml(const Config& config) {
@@ -172,6 +196,11 @@ std::string to_yaml(const Config& config) {
   out << YAML::Key << "scenarios" << YAML::Value << YAML::BeginSeq;
   for (const Scenario& scenario : config.scenarios) {
     write_scenario(out, scenario);
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "go_targets" << YAML::Value << YAML::BeginSeq;
+  for (const GoTarget& target : config.go_targets) {
+    write_go_target(out, target);
   }
   out << YAML::EndSeq << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

@@ -129,7 +129,10 @@ TEST(ExporterScrape, TypesAndHelpOfEveryFamily) {
       {"mapscope_heap_inuse_bytes", "gauge"},
       {"process_cpu_seconds_total", "counter"},
       {"process_resident_memory_bytes", "gauge"},
-      {"mapscope_collector_duration_seconds", "gauge"},
+      {"mapscope_scrape_collector_duration_seconds", "gauge"},
+      {"mapscope_scrape_collector_success", "gauge"},
+      {"process_network_receive_bytes_total", "counter"},
+      {"process_network_transmit_bytes_total", "counter"},
   };
   for (const auto& [name, type] : expected) {
     EXPECT_EQ(e.types.at(name), type) << name;
@@ -181,11 +184,12 @@ TEST(ExporterScrape, DurationOfEveryCollectorAndBuiltinFamilies) {
   const double scrape_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const char* collector : {"maps", "heap", "process", "agent"}) {
-    const auto took = e.value("mapscope_collector_duration_seconds", {{"collector", collector}});
+    const auto took = e.value("mapscope_scrape_collector_duration_seconds", {{"collector", collector}});
     ASSERT_TRUE(took.has_value()) << collector;
     EXPECT_GE(*took, 0.0);
     // In seconds, and part of this scrape: no source took longer than the whole request did.
     EXPECT_LE(*took, scrape_seconds) << collector;
+    EXPECT_EQ(e.value("mapscope_scrape_collector_success", {{"collector", collector}}), 1.0) << collector;
   }
   ASSERT_TRUE(e.value("mapscope_heap_inuse_bytes"));
 #if !defined(__SANITIZE_ADDRESS__)

@@ -9,6 +9,7 @@
 
 #include "exposition.h"
 #include "http_client.h"
+#include "log_capture.h"
 #include "mapscope/exporter/exporter.h"
 #include "mapscope/exporter/logger.h"
 
@@ -21,23 +22,6 @@ using IntMap = mapcore::Map<std::int64_t, std::int64_t>;
 Exposition scrape(const Exporter& exporter) {
   return parse_exposition(http_get(exporter.port(), "/metrics").body);
 }
-
-// Captures the exporter's log lines while alive.
-class LogCapture {
- public:
-  LogCapture() {
-    exporter::Logger::global().set_sink([this](std::string_view line) { lines.emplace_back(line); });
-  }
-  ~LogCapture() { exporter::Logger::global().set_sink(nullptr); }
-  std::size_t count(const std::string& fragment) const {
-    std::size_t n = 0;
-    for (const auto& line : lines) {
-      n += line.find(fragment) != std::string::npos ? 1 : 0;
-    }
-    return n;
-  }
-  std::vector<std::string> lines;
-};
 
 TEST(Tracking, RefusesPastTheLimitLogsOnceAndCounts) {
   LogCapture log;
@@ -153,7 +137,10 @@ TEST(Sources, FailingInvalidAndDuplicateFamiliesAreLeftOut) {
   EXPECT_EQ(e.types.count("bad_label_gauge"), 0u);
   EXPECT_EQ(e.count("mapscope_tracked_maps"), 1u);
   EXPECT_EQ(response.body.find("bad-name"), std::string::npos);
-  EXPECT_TRUE(e.value("mapscope_collector_duration_seconds", {{"collector", "badnames"}}));
+  EXPECT_TRUE(e.value("mapscope_scrape_collector_duration_seconds", {{"collector", "badnames"}}));
+  EXPECT_EQ(e.value("mapscope_scrape_collector_success", {{"collector", "badnames"}}), 1.0)
+      << "families dropped for their names do not make the source fail";
+  EXPECT_EQ(e.value("mapscope_scrape_collector_success", {{"collector", "failing"}}), 0.0);
   EXPECT_EQ(log.count("cannot read"), 1u);
   http_get(exporter.port(), "/metrics");
   EXPECT_EQ(log.count("cannot read"), 1u) << "each problem is logged once";

@@ -45,11 +45,12 @@ const BadConfig kBadConfigs[] = {
 
     // Structure and unknown keys.
     {"TopLevelList", "- server\n", 1, 1,
-     "expected a mapping with keys server, labels, collector, scenarios, got a list"},
+     "expected a mapping with keys server, labels, collector, scenarios, go_targets, got a list"},
     {"TopLevelTypo", "server: {}\nscenario: []\n", 2, 1,
      "unknown key \"scenario\" at top level; did you mean \"scenarios\"?"},
     {"TopLevelUnknown", "metrics: {}\n", 1, 1,
-     "unknown key \"metrics\" at top level; expected one of server, labels, collector, scenarios"},
+     "unknown key \"metrics\" at top level; expected one of server, labels, collector, scenarios, "
+     "go_targets"},
     {"ServerTypo", "server:\n  listen_adress: 127.0.0.1:1\n", 2, 3,
      "unknown key \"listen_adress\" in server; did you mean \"listen_address\"?"},
     {"CollectorTransposition", "collector:\n  intreval: 1s\n", 2, 3,
@@ -217,6 +218,63 @@ const BadConfig kBadConfigs[] = {
      "forever: true}]}\n"
      "  - {name: b, phases: [{name: p, mix: {insert: 1}, forever: true}]}\n",
      3, 1, "scenarios: 2 scenarios exceed server.max_tracked_maps (1); expected at most that many"},
+
+    // Go targets.
+    {"GoTargetUnknownKey", "go_targets:\n  - pid: 5\n    symbols: [main.a]\n", 3, 5,
+     "unknown key \"symbols\" in go_targets[0]; expected one of name, pid, pid_file, exe, maps, min_bytes"},
+    {"GoTargetKeyTypo", "go_targets:\n  - exe: /bin/a\n    min_byte: 1KiB\n", 3, 5,
+     "unknown key \"min_byte\" in go_targets[0]; did you mean \"min_bytes\"?"},
+    {"GoTargetPidAndExe", "go_targets:\n  - pid: 5\n    exe: /usr/bin/api\n", 3, 5,
+     "go_targets[0]: both \"pid\" and \"exe\"; expected exactly one of pid, pid_file, exe"},
+    {"GoTargetNothingToWatch", "go_targets:\n  - name: api\n", 2, 5,
+     "go_targets[0]: no process to watch; expected exactly one of pid, pid_file, exe"},
+    {"GoTargetRelativeExe", "go_targets:\n  - exe: bin/api\n", 2, 10,
+     "go_targets[0].exe: \"bin/api\" is not an absolute path to a file; expected a path such as "
+     "/usr/bin/prometheus"},
+    {"GoTargetPidZero", "go_targets:\n  - pid: 0\n", 2, 10,
+     "go_targets[0].pid: 0 is out of range; expected an integer from 1 to 4194304"},
+    {"GoTargetPidQuoted", "go_targets:\n  - pid: \"12\"\n", 2, 10,
+     "go_targets[0].pid: expected an integer, got the quoted string \"12\""},
+    {"GoTargetDuplicateName",
+     "go_targets:\n  - {name: api, pid: 5}\n  - name: api\n    exe: /usr/bin/api\n", 3, 11,
+     "go_targets[1]: duplicate target name \"api\" (first at line 2); expected unique names (give one with "
+     "name:)"},
+    {"GoTargetDuplicateExeName", "go_targets:\n  - exe: /usr/bin/api\n  - exe: /opt/bin/api\n", 3, 5,
+     "go_targets[1]: duplicate target name \"api\" (first at line 2); expected unique names (give one with "
+     "name:)"},
+    {"GoTargetSameProcessTwice", "go_targets:\n  - {name: a, pid: 7}\n  - {name: b, pid: 7}\n", 3, 5,
+     "go_targets[1]: watches the same process as go_targets[0] (first at line 2); expected each process "
+     "watched once"},
+    {"GoTargetBadSymbol", "go_targets:\n  - pid: 5\n    maps: [main.ok, \"main.bad name\"]\n", 3, 21,
+     "go_targets[0].maps[1]: invalid symbol path \"main.bad name\"; expected a package path and a variable, "
+     "such as main.sessions or main.srv.cache"},
+    {"GoTargetSymbolWithoutPackage", "go_targets:\n  - pid: 5\n    maps: [sessions]\n", 3, 12,
+     "go_targets[0].maps[0]: invalid symbol path \"sessions\"; expected a package path and a variable, such "
+     "as main.sessions or main.srv.cache"},
+    {"GoTargetSymbolEndsInPackage", "go_targets:\n  - pid: 5\n    maps: [github.com/acme/api]\n", 3, 12,
+     "go_targets[0].maps[0]: invalid symbol path \"github.com/acme/api\"; expected a package path and a "
+     "variable, such as main.sessions or main.srv.cache"},
+    {"GoTargetDuplicateMap", "go_targets:\n  - pid: 5\n    maps: [main.a, main.a]\n", 3, 20,
+     "go_targets[0].maps[1]: duplicate map \"main.a\" (first at line 3); expected each map once"},
+    {"GoTargetEmptyMaps", "go_targets:\n  - pid: 5\n    maps: []\n", 3, 11,
+     "go_targets[0].maps: empty list; expected symbol paths such as main.sessions or main.srv.cache, or no "
+     "maps key to watch every global map"},
+    {"GoTargetMinBytesWithMaps", "go_targets:\n  - pid: 5\n    maps: [main.a]\n    min_bytes: 1KiB\n", 4, 5,
+     "go_targets[0]: min_bytes applies only without maps (to every global map); expected one of them"},
+    {"GoTargetMinBytesDecimal", "go_targets:\n  - pid: 5\n    min_bytes: 1MB\n", 3, 16,
+     "go_targets[0].min_bytes: invalid size \"1MB\": decimal unit \"MB\" (sizes use powers of 1024); expected "
+     "bytes as an integer, optionally with one IEC unit B, KiB, MiB, GiB, TiB, PiB, EiB, e.g. 64MiB"},
+    {"GoTargetEmptyName", "go_targets:\n  - {name: \"\", pid: 5}\n", 2, 12,
+     "go_targets[0].name: empty label value (Prometheus drops empty labels); expected some text"},
+    {"GoTargetsNotAList", "go_targets:\n  pid: 5\n", 2, 3,
+     "go_targets: expected a list of Go targets, got a mapping"},
+    {"TooManyGoMaps",
+     "server:\n  max_tracked_maps: 2\ngo_targets:\n  - {pid: 1, maps: [main.a, main.b]}\n  - {pid: 2}\n", 3,
+     1,
+     "go_targets: 0 scenarios and the Go targets' 3 maps (each target at least one) exceed "
+     "server.max_tracked_maps (2); expected at most that many"},
+    {"TargetIsAReservedLabel", "labels:\n  target: api\n", 2, 3,
+     "labels: label name \"target\" is reserved (the exporter sets it); expected another name"},
 
     // Missing fields, empty phase lists, weights, ends.
     {"MissingPhases", "scenarios:\n  - name: a\n    map: {hint: 10}\n", 2, 5,

@@ -59,6 +59,14 @@ scenarios:
     repeat: 7
     phases:
       - {name: only, mix: {lookup: 1}, operations: 1}
+go_targets:
+  - name: api
+    exe: /usr/local/bin/../bin/api
+    maps: [main.sessions, "github.com/acme/api/cache.entries", main.srv.cache]
+  - pid: 4242
+    min_bytes: 1MiB
+  - name: worker
+    pid_file: /run/worker.pid
 )";
 
 TEST(LoadConfig, ReadsEveryKey) {
@@ -124,14 +132,31 @@ TEST(LoadConfig, ReadsEveryKey) {
   EXPECT_EQ(counters.repeat, 7U);
   EXPECT_FALSE(counters.repeat_forever);
   EXPECT_EQ(counters.phases[0].end.kind, EndKind::Operations);
+
+  ASSERT_EQ(config.go_targets.size(), 3U);
+  const GoTarget& api = config.go_targets[0];
+  EXPECT_EQ(api.name, "api");
+  EXPECT_EQ(api.exe, "/usr/local/bin/api") << "the path is kept in its normal form";
+  EXPECT_EQ(api.pid, 0U);
+  const std::vector<std::string> maps{"main.sessions", "github.com/acme/api/cache.entries", "main.srv.cache"};
+  EXPECT_EQ(api.maps, maps);
+  EXPECT_EQ(api.min_bytes, 0U);
+  const GoTarget& by_pid = config.go_targets[1];
+  EXPECT_EQ(by_pid.name, "") << "named after its executable when found";
+  EXPECT_EQ(by_pid.pid, 4242U);
+  EXPECT_TRUE(by_pid.maps.empty());
+  EXPECT_EQ(by_pid.min_bytes, 1024U * 1024U);
+  EXPECT_EQ(config.go_targets[2].pid_file, "/run/worker.pid");
 }
 
 TEST(LoadConfig, EmptyTextAndEmptySectionsGiveTheDefaults) {
   const Config defaults;
   EXPECT_EQ(load_config_string("", "empty.yaml"), defaults);
   EXPECT_EQ(load_config_string("# only a comment\n", "comment.yaml"), defaults);
-  EXPECT_EQ(load_config_string("server:\nlabels:\ncollector:\nscenarios:\n", "nulls.yaml"), defaults);
-  EXPECT_EQ(load_config_string("server: {}\nlabels: {}\ncollector: {}\nscenarios: []\n", "empty.yaml"),
+  EXPECT_EQ(load_config_string("server:\nlabels:\ncollector:\nscenarios:\ngo_targets:\n", "nulls.yaml"),
+            defaults);
+  EXPECT_EQ(load_config_string("server: {}\nlabels: {}\ncollector: {}\nscenarios: []\ngo_targets: []\n",
+                               "empty.yaml"),
             defaults);
   EXPECT_EQ(defaults.server.listen_address, "127.0.0.1:8931");
   EXPECT_EQ(defaults.server.telemetry_path, "/metrics");
@@ -250,6 +275,32 @@ TEST_F(TempDir, RelativeWebConfigIsResolvedAgainstTheConfigDirectory) {
             "web.yaml");
 }
 
+TEST_F(TempDir, RelativePidFileIsResolvedAgainstTheConfigDirectory) {
+  const std::string path = write("go.yaml", "go_targets:\n  - {name: a, pid_file: run/a.pid}\n  - {name: b, "
+                                            "pid_file: /run/b.pid}\n");
+  const Config config = load_config_file(path);
+  EXPECT_EQ(config.go_targets[0].pid_file, (dir_ / "run/a.pid").string());
+  EXPECT_EQ(config.go_targets[1].pid_file, "/run/b.pid");
+}
+
+TEST(GoTargets, NamesMayRepeatOnlyWhenUnknownUntilTheProgramIsFound) {
+  // Two pid targets without names are named after their executables at run time: not a duplicate here.
+  const Config config = load_config_string("go_targets:\n  - pid: 10\n  - pid: 11\n", "pids.yaml");
+  EXPECT_EQ(config.go_targets.size(), 2U);
+  // Unicode identifiers and import paths with dots and dashes are symbol paths too.
+  const Config unicode = load_config_string(
+      "go_targets:\n  - pid: 10\n    maps: [main.größe, gopkg.in/yaml.v3.cache, example.com/go-kit/x.y_z]\n",
+      "unicode.yaml");
+  EXPECT_EQ(unicode.go_targets[0].maps.size(), 3U);
+}
+
+TEST(GoTargets, CountAgainstTheTrackedMapLimit) {
+  const Config config = load_config_string(
+      "server: {max_tracked_maps: 3}\ngo_targets:\n  - {pid: 1, maps: [main.a, main.b]}\n  - {pid: 2}\n",
+      "limit.yaml");
+  EXPECT_EQ(config.go_targets.size(), 2U);
+}
+
 TEST(Examples, EveryShippedExampleLoadsAndRoundTrips) {
   std::size_t loaded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(MAPSCOPE_CONFIG_EXAMPLES_DIR)) {
@@ -258,11 +309,11 @@ TEST(Examples, EveryShippedExampleLoadsAndRoundTrips) {
     }
     SCOPED_TRACE(entry.path().string());
     const Config config = load_config_file(entry.path().string());
-    EXPECT_FALSE(config.scenarios.empty());
+    EXPECT_FALSE(config.scenarios.empty() && config.go_targets.empty()) << "an example runs something";
     EXPECT_EQ(load_config_string(to_yaml(config), "written.yaml"), config);
     ++loaded;
   }
-  EXPECT_GE(loaded, 4U);  // default plus at least three variants
+  EXPECT_GE(loaded, 5U);  // default plus at least three scenario variants and the Go service
 }
 
 TEST(Examples, TinyCoversEveryPhaseEndAndKeyPattern) {

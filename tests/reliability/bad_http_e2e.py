@@ -5,7 +5,6 @@ agent answers a well-formed, authenticated scrape correctly; stalled clients do 
 Each test prints how many inputs it tried; docs/reliability.md quotes them.
 """
 import socket
-import threading
 import time
 import unittest
 
@@ -140,11 +139,10 @@ class BadInput(unittest.TestCase):
         self.assert_serves()
 
     def test_requests_are_served_while_clients_stall(self):
-        """Fewer stalled connections than HTTP workers (4): every well-formed request is answered by a free
-        worker, without waiting for the stalled ones to time out (they are still open, still waited for)."""
+        """A few stalled connections hold a few of the HTTP workers: every well-formed request is answered while
+        the stalled ones are still waited for (none was given up). stalled_clients_e2e.py holds 100 and 1,000."""
         stallers = self.open_stallers(3)
         try:
-            # The stalled connections were established first: civetweb hands connections to workers in order.
             took = []
             for _ in range(10):
                 start = time.monotonic()
@@ -156,30 +154,6 @@ class BadInput(unittest.TestCase):
         finally:
             for connection in stallers:
                 connection.close()
-
-    def test_as_many_stalled_clients_as_workers_delay_requests_by_at_most_the_request_timeout(self):
-        """civetweb gives each connection a worker until its request arrives or request_timeout_ms (10 s)
-        passes: with every worker held by a silent client, a request waits for the timeout, then is served
-        (docs/security.md: put nginx in front of an agent that untrusted clients can reach)."""
-        stallers = self.open_stallers(4)
-        try:
-            # The stalled connections were established first: civetweb hands connections to workers in order.
-            start = time.monotonic()
-            answers = []
-            # 60 s: a hang guard, far above the 10 s request timeout the scrape waits for.
-            waiter = threading.Thread(target=lambda: answers.append(
-                status_of(raw_exchange(self.agent.port, request("GET", "/metrics", [AUTH]), timeout=60))))
-            waiter.start()
-            waiter.join(90)
-            took = time.monotonic() - start
-            print("with 4 stalled clients (one per worker) a scrape waited %.1f s" % took)
-            self.assertEqual(answers, [200])
-            self.assertTrue(any(given_up_by_server(c) for c in stallers),
-                            "served although every worker still waited for a stalled client")
-        finally:
-            for connection in stallers:
-                connection.close()
-        self.assert_serves()
 
     def open_stallers(self, count):
         """Connections that send nothing, or half a request, and then wait."""

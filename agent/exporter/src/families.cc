@@ -1,5 +1,5 @@
 // Builders of scrape-time metric families.
-#include "families.h"
+#include "mapscope/exporter/families.h"
 
 #include <limits>
 #include <utility>
@@ -28,18 +28,24 @@ void add_counter(prometheus::MetricFamily& family, LabelList labels, double valu
   family.metric.push_back(std::move(metric));
 }
 
-void add_pause_histogram(prometheus::MetricFamily& family, LabelList labels,
-                         const mapcore::PauseHistogramSnapshot& pauses) {
+void add_histogram(prometheus::MetricFamily& family, LabelList labels, std::span<const double> bounds,
+                   std::span<const std::uint64_t> cumulative, std::uint64_t count, double sum) {
   prometheus::ClientMetric metric;
   metric.label = std::move(labels);
-  metric.histogram.sample_count = pauses.count;
-  metric.histogram.sample_sum = pauses.sum_seconds;
-  metric.histogram.bucket.reserve(mapcore::kPauseBoundsSeconds.size() + 1);
-  for (std::size_t i = 0; i < mapcore::kPauseBoundsSeconds.size(); ++i) {
-    metric.histogram.bucket.push_back({pauses.cumulative[i], mapcore::kPauseBoundsSeconds[i]});
+  metric.histogram.sample_count = count;
+  metric.histogram.sample_sum = sum;
+  metric.histogram.bucket.reserve(bounds.size() + 1);
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    metric.histogram.bucket.push_back({cumulative[i], bounds[i]});
   }
-  metric.histogram.bucket.push_back({pauses.count, std::numeric_limits<double>::infinity()});
+  metric.histogram.bucket.push_back({count, std::numeric_limits<double>::infinity()});
   family.metric.push_back(std::move(metric));
+}
+
+void add_pause_histogram(prometheus::MetricFamily& family, LabelList labels,
+                         const mapcore::PauseHistogramSnapshot& pauses) {
+  add_histogram(family, std::move(labels), mapcore::kPauseBoundsSeconds, pauses.cumulative, pauses.count,
+                pauses.sum_seconds);
 }
 
 LabelList with_label(const LabelList& labels, std::string name, std::string value) {

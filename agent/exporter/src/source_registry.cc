@@ -3,10 +3,11 @@
 
 #include <chrono>
 #include <exception>
+#include <iterator>
 
 #include <prometheus/check_names.h>
 
-#include "families.h"
+#include "mapscope/exporter/families.h"
 #include "mapscope/exporter/logger.h"
 
 namespace mapscope::exporter {
@@ -48,7 +49,7 @@ void SourceRegistry::unregister(std::uint64_t id) {
   entry->source.reset();
 }
 
-std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
+std::vector<prometheus::MetricFamily> SourceRegistry::collect() const {
   std::vector<std::shared_ptr<Entry>> entries;
   {
     std::lock_guard lock(mutex_);
@@ -59,34 +60,42 @@ std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
   }
   std::vector<prometheus::MetricFamily> out;
   auto durations =
-      make_family("mapscope_collector_duration_seconds", "Time each metric source took in the last scrape.",
-                  prometheus::MetricType::Gauge);
+      make_family("mapscope_scrape_collector_duration_seconds",
+                  "Time each metric source took in the last scrape.", prometheus::MetricType::Gauge);
+  auto successes = make_family("mapscope_scrape_collector_success",
+                               "Whether each metric source succeeded in the last scrape (1) or threw (0).",
+                               prometheus::MetricType::Gauge);
   for (const auto& entry : entries) {
     const auto start = std::chrono::steady_clock::now();
     const std::size_t first = out.size();
+    bool succeeded = false;
     {
       std::lock_guard in_use(entry->in_use);
       if (entry->removed) {
         continue;
       }
-      collect_one(*entry, out);
+      succeeded = collect_one(*entry, out);
     }
     keep_valid(out, first, *entry);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     add_gauge(durations, {{"collector", entry->name}}, took.count());
+    add_gauge(successes, {{"collector", entry->name}}, succeeded ? 1 : 0);
   }
   out.push_back(std::move(durations));
+  out.push_back(std::move(successes));
   return out;
 }
 
-void SourceRegistry::collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const {
+bool SourceRegistry::collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const {
   const std::size_t first = out.size();
   try {
     entry.source->collect(out);
+    return true;
   } catch (const std::exception& error) {
     out.resize(first);
     log_once("throw:" + entry.name, "metric source failed; its families are left out of this scrape",
              entry.name + ": " + error.what());
+    return false;
   }
 }
 
@@ -102,12 +111,14 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
       log_once("name:" + family.name, "metric family dropped: invalid name", entry.name + ": " + family.name);
       continue;
     }
-    bool duplicate = false;
-    for (std::size_t j = 0; j < kept && !duplicate; ++j) {
-      duplicate = families[j].name == family.name;
+    std::size_t same_name = kept;
+    for (std::size_t j = 0; j < kept && same_name == kept; ++j) {
+      same_name = families[j].name == family.name ? j : kept;
     }
-    if (duplicate) {
-      log_once("dup:" + family.name, "metric family dropped: another source exposes it",
+    const bool joinable = same_name < kept && families[same_name].type == family.type &&
+                          families[same_name].help == family.help;
+    if (same_name < kept && !joinable) {
+      log_once("dup:" + family.name, "metric family dropped: another source exposes it differently",
                entry.name + ": " + family.name);
       continue;
     }
@@ -123,6 +134,14 @@ void SourceRegistry::keep_valid(std::vector<prometheus::MetricFamily>& families,
     if (!labels_ok) {
       log_once("label:" + family.name, "metric family dropped: invalid label name",
                entry.name + ": " + family.name);
+      continue;
+    }
+    if (joinable) {
+      // Sources that share a family (the per-map families of mapcore maps and of Go programs) expose
+      // one family with the series of both, as client_golang's registry does for equal name, type and help.
+      auto& into = families[same_name].metric;
+      into.insert(into.end(), std::make_move_iterator(family.metric.begin()),
+                  std::make_move_iterator(family.metric.end()));
       continue;
     }
     if (kept != i) {

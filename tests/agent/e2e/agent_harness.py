@@ -75,11 +75,12 @@ def write_temp(text, suffix=".yml", directory=None):
 class Agent:
     """A running mapscope-agent whose stderr is collected in a file."""
 
-    def __init__(self, *args, config_text=None, config_file=None):
+    def __init__(self, *args, config_text=None, config_file=None, wrapper=()):
+        """`wrapper` runs the agent through another command, e.g. setpriv to run it as another user."""
         self.config_file = config_file
         if config_text is not None:
             self.config_file = write_temp(config_text)
-        command = [AGENT, "--log.level=debug"]
+        command = list(wrapper) + [AGENT, "--log.level=debug"]
         if self.config_file:
             command += ["--config.file", self.config_file]
         command += list(args)

@@ -34,7 +34,8 @@ class Flags(unittest.TestCase):
         code, out, _ = run_agent("--help")
         self.assertEqual(code, 0)
         for flag in ("--web.listen-address", "--web.telemetry-path", "--web.config.file", "--config.file",
-                     "--check-config", "--print-default-config", "--log.level", "--log.format", "--version"):
+                     "--check-config", "--print-default-config", "--log.level", "--log.format", "--version",
+                     "--go.pid"):
             self.assertIn(flag, out)
 
     def test_unknown_flag_and_bad_values_are_one_line_exit_2(self):

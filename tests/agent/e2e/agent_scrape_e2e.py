@@ -75,6 +75,8 @@ class AgentScrape(unittest.TestCase):
     def test_metrics_document_lists_exactly_the_scraped_families(self):
         with open(os.path.join(SOURCE_DIR, "docs", "metrics.md")) as handle:
             documented = set(re.findall(r"^\| `([a-z][a-z0-9_:]*)` \|", handle.read(), re.MULTILINE))
+        # The Go programs' families need a Go program: agent_go_e2e.py checks them against a scrape.
+        documented = {name for name in documented if not name.startswith("mapscope_go_")}
         scraped = set(Exposition(self.agent.scrape()).types)
         self.assertEqual(sorted(scraped - documented), [], "scraped but not documented")
         self.assertEqual(sorted(documented - scraped), [], "documented but not scraped")

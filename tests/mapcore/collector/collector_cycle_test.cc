@@ -54,7 +54,7 @@ std::int64_t table_bytes(const MapStats& s) {
   return static_cast<std::int64_t>(s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes);
 }
 
-// Insert counts that start a doubling (go-classic-map.md): B 16 -> 17, 15 -> 16, 13 -> 14, 12 -> 13.
+// Insert counts that start a doubling (docs/go-map-facts.md): B 16 -> 17, 15 -> 16, 13 -> 14, 12 -> 13.
 constexpr std::int64_t kBigFreeze = kSanitized ? 53'249 : 425'985;
 constexpr std::int64_t kMediumFreeze = kSanitized ? 26'625 : 212'993;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <thread>
@@ -45,6 +46,25 @@ inline std::uint64_t splitmix64(std::uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+// Inserts keys 0..n-1 (value = key + 1) into the map and its reference.
+template <class MapT, class Reference>
+void fill(MapT& map, Reference& reference, std::int64_t n) {
+  for (std::int64_t key = 0; key < n; ++key) {
+    map.insert_or_assign(key, key + 1);
+    reference[key] = key + 1;
+  }
+}
+
+// Erases keys 0, 1, 2, ... until the reference holds `keep` entries.
+template <class MapT, class Reference>
+void drain_to(MapT& map, Reference& reference, std::size_t keep) {
+  for (std::int64_t key = 0; reference.size() > keep; ++key) {
+    if (reference.erase(key) != 0) {
+      map.erase(key);
+    }
+  }
 }
 
 // Every entry of the reference is in the map with its value, and the map holds nothing else

@@ -8,8 +8,11 @@
 
 namespace mapscope::config {
 
+// The label naming the Go program (go_targets) a series comes from.
+inline constexpr std::string_view kTargetLabel = "target";
+
 // Label names the exporter itself puts on map series (static labels may not use them):
-// map, job, instance, region, kind, trigger, op, le, quantile, scenario, phase.
+// map, job, instance, region, kind, trigger, op, le, quantile, scenario, phase, target.
 const std::vector<std::string>& reserved_label_names();
 
 // Why `name` cannot be a static label name, or nullopt when it can: it must match

@@ -144,11 +144,26 @@ struct Scenario {
   bool operator==(const Scenario&) const = default;
 };
 
+// One Go program the agent watches from outside, read-only (`go_targets`): exactly one of pid, pid_file
+// and exe is set.
+struct GoTarget {
+  std::string name;       // the `target` label; empty: the executable's base name
+  std::uint32_t pid = 0;  // one process, 1 .. kMaxPid
+  std::string pid_file;   // a file holding the pid, re-read on every scrape (resolved by the file loader)
+  std::string exe;        // absolute: every process running this executable, followed across restarts
+  std::vector<std::string> maps;  // symbol paths such as main.srv.cache; empty: every global map variable
+  std::uint64_t min_bytes = 0;    // with `maps` empty: leave out maps holding fewer bytes
+
+  static constexpr std::uint32_t kMaxPid = 4'194'304;  // Linux's PID_MAX_LIMIT on 64-bit systems
+  bool operator==(const GoTarget&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   std::map<std::string, std::string> labels;  // static labels on every map series
   CollectorConfig collector;
   std::vector<Scenario> scenarios;
+  std::vector<GoTarget> go_targets;
 
   bool operator==(const Config&) const = default;
 };

@@ -29,6 +29,7 @@ struct TargetSpec {
                                   // empty: every global map variable of the program
   std::uint64_t min_bytes = 0;    // with `maps` empty: skip maps that hold fewer bytes
   std::uint64_t max_maps = 1000;  // at most this many maps per process, largest first
+  std::uint64_t max_read_bytes = std::uint64_t{64} << 20;  // bytes of target memory one read() may copy
 };
 
 // One map of a process, as the agent publishes it.
@@ -52,6 +53,7 @@ struct RuntimeReading {
 // One process of a target.
 struct ProcessReading {
   pid_t pid = 0;
+  std::string label;        // the `target` label: see TargetReading
   std::string exe;          // /proc/PID/exe as resolved at discovery
   std::string go_version;   // from .go.buildinfo, e.g. "go1.19.8"
   std::vector<MapReading> maps;
@@ -66,6 +68,7 @@ struct TargetReading {
   std::string down_reason;      // one line, when !up (no process, not Go, no DWARF, permission...)
   std::vector<ProcessReading> processes;
   std::map<std::string, std::uint64_t> read_errors_total;  // cumulative, by kind
+  std::vector<std::string> problems;  // this read's failures short of down (a map unreadable...), one line each
 };
 
 class Target {

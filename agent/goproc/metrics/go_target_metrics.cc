@@ -1,0 +1,189 @@
+// GoTargetMetrics: readings of Go programs -> the per-map, per-target and per-process families.
+#include "mapscope/goproc/go_target_metrics.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include <mapscope/config/labels.h>
+#include <mapscope/exporter/logger.h>
+#include <mapscope/exporter/map_families.h>
+
+namespace mapscope::goproc {
+namespace {
+
+using exporter::add_counter;
+using exporter::add_gauge;
+using exporter::LabelList;
+using exporter::make_family;
+using prometheus::MetricType;
+
+const std::string kTarget(config::kTargetLabel);
+
+// Indexes of the per-target and per-process families, in the order they are exposed.
+enum Family : std::size_t {
+  kUp,
+  kInfo,
+  kHeapInuse,
+  kHeapSys,
+  kGcCycles,
+  kGcPause,
+  kReadErrors,
+  kFamilyCount
+};
+
+std::vector<prometheus::MetricFamily> empty_families() {
+  std::vector<prometheus::MetricFamily> f(kFamilyCount);
+  f[kUp] = make_family("mapscope_go_target_up",
+                       "1 when the Go target was found and read in this scrape, 0 when it was not (the agent "
+                       "logs why).",
+                       MetricType::Gauge);
+  f[kInfo] = make_family("mapscope_go_target_info",
+                         "Each process read for a Go target: its pid, Go version and executable. Always 1.",
+                         MetricType::Gauge);
+  f[kHeapInuse] =
+      make_family("mapscope_go_heap_inuse_bytes",
+                  "Bytes in in-use spans of the Go heap (runtime.MemStats.HeapInuse).", MetricType::Gauge);
+  f[kHeapSys] =
+      make_family("mapscope_go_heap_sys_bytes",
+                  "Bytes of heap memory the Go runtime obtained from the OS (runtime.MemStats.HeapSys).",
+                  MetricType::Gauge);
+  f[kGcCycles] =
+      make_family("mapscope_go_gc_cycles_total",
+                  "Completed GC cycles of the Go program (runtime.MemStats.NumGC).", MetricType::Counter);
+  f[kGcPause] = make_family("mapscope_go_gc_pause_seconds",
+                            "Stop-the-world GC pauses of the Go program seen by the agent since it started "
+                            "watching the process.",
+                            MetricType::Histogram);
+  f[kReadErrors] = make_family("mapscope_go_read_errors_total", "Failed reads of the Go target, by kind.",
+                               MetricType::Counter);
+  return f;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string text;
+  for (const std::string& part : parts) {
+    text += (text.empty() ? "" : separator) + part;
+  }
+  return text;
+}
+
+std::string join_pids(const TargetReading& reading) {
+  std::vector<std::string> pids;
+  for (const ProcessReading& process : reading.processes) {
+    pids.push_back(std::to_string(process.pid));
+  }
+  return join(pids, ",");
+}
+
+LabelList map_labels(const std::string& path, const std::string& target,
+                     const std::map<std::string, std::string>& static_labels) {
+  LabelList labels;
+  labels.reserve(static_labels.size() + 2);
+  labels.push_back({exporter::kMapLabel, path});
+  labels.push_back({kTarget, target});
+  for (const auto& [name, value] : static_labels) {
+    labels.push_back({name, value});
+  }
+  return labels;
+}
+
+}  // namespace
+
+void GoTargetMetrics::PauseHistogram::observe(double seconds) {
+  for (std::size_t i = 0; i < kGcPauseBoundsSeconds.size(); ++i) {
+    if (seconds <= kGcPauseBoundsSeconds[i]) {
+      ++cumulative[i];
+    }
+  }
+  ++count;
+  sum_seconds += seconds;
+}
+
+std::vector<prometheus::MetricFamily> GoTargetMetrics::families(
+    const std::vector<TargetReading>& readings, const std::map<std::string, std::string>& static_labels) {
+  std::vector<prometheus::MetricFamily> f = empty_families();
+  exporter::MapFamilies maps(exporter::MapFamilySet::StateOnly);
+  std::uint64_t published = 0;
+  for (const TargetReading& reading : readings) {
+    TargetState& state = targets_[reading.name];
+    log_changes(reading, state);
+    observe_pauses(reading, state);
+    add_gauge(f[kUp], {{kTarget, reading.name}}, reading.up ? 1.0 : 0.0);
+    for (const auto& [kind, total] : reading.read_errors_total) {
+      add_counter(f[kReadErrors], {{kTarget, reading.name}, {"kind", kind}}, static_cast<double>(total));
+    }
+    for (const ProcessReading& process : reading.processes) {
+      const std::string& label = process.label;
+      add_gauge(f[kInfo],
+                {{kTarget, label},
+                 {"pid", std::to_string(process.pid)},
+                 {"go_version", process.go_version},
+                 {"exe", process.exe}},
+                1.0);
+      const LabelList target = {{kTarget, label}};
+      add_gauge(f[kHeapInuse], target, static_cast<double>(process.runtime.heap_inuse_bytes));
+      add_gauge(f[kHeapSys], target, static_cast<double>(process.runtime.heap_sys_bytes));
+      add_counter(f[kGcCycles], target, static_cast<double>(process.runtime.gc_cycles));
+      const PauseHistogram& pauses = state.gc_pauses[process.pid];
+      exporter::add_histogram(f[kGcPause], target, kGcPauseBoundsSeconds, pauses.cumulative, pauses.count,
+                              pauses.sum_seconds);
+      for (const MapReading& map : process.maps) {
+        if (published == max_maps_) {
+          if (!logged_map_limit_) {
+            exporter::log_warn("Go maps past the tracked-map limit are left out",
+                               {{"limit", std::to_string(max_maps_)}, {"target", label}});
+            logged_map_limit_ = true;
+          }
+          break;
+        }
+        maps.add(map_labels(map.path, label, static_labels), map.stats);
+        ++published;
+      }
+    }
+  }
+  std::vector<prometheus::MetricFamily> out = std::move(maps).take();
+  out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+  return out;
+}
+
+void GoTargetMetrics::keep_only(const std::vector<std::string>& names) {
+  std::erase_if(targets_, [&names](const auto& entry) {
+    return std::find(names.begin(), names.end(), entry.first) == names.end();
+  });
+}
+
+void GoTargetMetrics::log_changes(const TargetReading& reading, TargetState& state) {
+  const bool changed =
+      !state.seen || state.up != reading.up || (!reading.up && state.down_reason != reading.down_reason);
+  state.seen = true;
+  state.up = reading.up;
+  state.down_reason = reading.up ? std::string() : reading.down_reason;
+  if (changed && reading.up) {
+    exporter::log_info("Go target up", {{kTarget, reading.name}, {"pids", join_pids(reading)}});
+  } else if (changed) {
+    exporter::log_warn("Go target down", {{kTarget, reading.name}, {"reason", reading.down_reason}});
+  }
+  if (reading.problems != state.problems && !reading.problems.empty()) {
+    exporter::log_warn("Go target read with problems",
+                       {{kTarget, reading.name}, {"problems", join(reading.problems, "; ")}});
+  }
+  state.problems = reading.problems;
+}
+
+void GoTargetMetrics::observe_pauses(const TargetReading& reading, TargetState& state) {
+  std::set<pid_t> running;
+  for (const ProcessReading& process : reading.processes) {
+    running.insert(process.pid);
+    PauseHistogram& pauses = state.gc_pauses[process.pid];
+    for (double seconds : process.runtime.new_gc_pauses_seconds) {
+      pauses.observe(seconds);
+    }
+  }
+  // A target read successfully tells which processes still run; a failed read tells nothing.
+  if (reading.up) {
+    std::erase_if(state.gc_pauses, [&running](const auto& entry) { return !running.contains(entry.first); });
+  }
+}
+
+}  // namespace mapscope::goproc

@@ -79,13 +79,13 @@ PROM=$E2E_PROM
 
 # Prometheus discovers static targets a few seconds after it starts; the agents start once it knows them, so their
 # first seconds (the fills, the collector's work on the twins) are scraped.
-e2e_wait_for 30 "Prometheus to discover the agents' addresses" \
+e2e_wait_for 60 "Prometheus to discover the agents' addresses" \
   "${CHECKS[@]}" targets-up --prometheus "$PROM" --job "$JOB" --count 2 --discovered >/dev/null
 START=$(date +%s)
 e2e_start_agent_at agent-a "$AGENT" "${AGENT_A##*:}" --config.file "$E2E_TMP/agent.yml"
 e2e_start_agent_at agent-b "$AGENT" "${AGENT_B##*:}" --config.file "$E2E_TMP/agent.yml"
 INSTANCES=$AGENT_A,$AGENT_B
-e2e_wait_for 20 "both agents up in Prometheus" \
+e2e_wait_for 60 "both agents up in Prometheus" \
   "${CHECKS[@]}" targets-up --prometheus "$PROM" --job "$JOB" --count 2 >/dev/null
 
 # Scaled timeline: the frozen map stops writing ~5 s in; 15 s later its grow is old enough and its 15 s

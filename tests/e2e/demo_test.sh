@@ -24,7 +24,7 @@ e2e_log "demo: agent $AGENT_URL, Prometheus $PROM_URL, Alertmanager $AM_URL, dat
 e2e_http_ok "${AGENT_URL}metrics" || e2e_fail "the agent does not answer at ${AGENT_URL}metrics"
 e2e_http_ok "${PROM_URL}-/ready" || e2e_fail "Prometheus is not ready at $PROM_URL"
 e2e_http_ok "${AM_URL}-/ready" || e2e_fail "Alertmanager is not ready at $AM_URL"
-e2e_wait_for 30 "Prometheus to scrape the agent" "$E2E_PYTHON" -B "$HERE/e2e_checks.py" targets-up \
+e2e_wait_for 60 "Prometheus to scrape the agent" "$E2E_PYTHON" -B "$HERE/e2e_checks.py" targets-up \
   --prometheus "${PROM_URL%/}" --job mapscope --count 1
 RULES=$(curl -fsS "${PROM_URL}api/v1/rules")
 for alert in MapscopeOldBucketsRetained MapscopeSparseMap MapscopeAgentDown; do

@@ -17,7 +17,9 @@ import threading
 import time
 import unittest
 
-from reliability_harness import agent_harness, many_maps_config, rss_kib
+import agent_harness
+from mapscope_prom.exposition import Exposition
+from reliability_harness import many_maps_config, rss_kib
 
 MAPS = 20
 HANG_GUARD_SECONDS = 60  # one scrape; far above anything the agent should take
@@ -107,9 +109,9 @@ class StalledClients(unittest.TestCase):
 
     @staticmethod
     def complete(text):
-        exposition = agent_harness.parse_exposition(text)
+        exposition = Exposition(text)
         filled = [name for name in ("static-%04d" % i for i in range(MAPS))
-                  if agent_harness.value(exposition, "mapcore_map_entries", map=name, env="reliability") == 50]
+                  if exposition.sample("mapcore_map_entries", map=name, env="reliability") == 50]
         return len(filled) == MAPS
 
     def timed_scrape(self):

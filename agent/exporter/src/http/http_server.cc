@@ -100,17 +100,16 @@ HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, R
     : router_(router) {
   const std::string ports = civetweb_ports(listen_address);
   const std::string num_threads = std::to_string(std::max<std::size_t>(threads, 1));
-  const char* options[] = {"listening_ports",
-                           ports.c_str(),
-                           "num_threads",
-                           num_threads.c_str(),
-                           "request_timeout_ms",
-                           kRequestTimeoutMs,
-                           "enable_keep_alive",
-                           "yes",
-                           "keep_alive_timeout_ms",
-                           kKeepAliveTimeoutMs,
-                           nullptr};
+  // clang-format off
+  const char* options[] = {
+      "listening_ports",       ports.c_str(),
+      "num_threads",           num_threads.c_str(),
+      "request_timeout_ms",    kRequestTimeoutMs,
+      "enable_keep_alive",     "yes",
+      "keep_alive_timeout_ms", kKeepAliveTimeoutMs,
+      "tcp_nodelay",           "1",  // no Nagle delay between the writes of one answer
+      nullptr};
+  // clang-format on
   mg_callbacks callbacks{};
   callbacks.begin_request = &HttpServer::begin_request;
   callbacks.log_message = &HttpServer::log_message;

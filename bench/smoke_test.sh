@@ -35,6 +35,16 @@ PY
 check_suite bench_throughput 3
 check_suite bench_throughput_nostats 1
 
+# The instruction-count driver: every operation, both builds, leaves the entries it should.
+for binary in bench_op_instructions bench_op_instructions_nostats; do
+  for operation in insert_no_hint insert_with_hint lookup_hit lookup_miss update erase; do
+    expected=3000
+    [[ $operation == erase ]] && expected=0
+    out=$("$bin/$binary" "$operation" 3000)
+    [[ $out == "$operation 3000 entries=$expected "* ]] || { echo "$binary $operation: '$out'" >&2; exit 1; }
+  done
+done
+
 for map in mapcore absl std; do
   for key in int64 string24; do
     "$bin/bench_insert_latency" --map=$map --key=$key --n=5000 --spikes="$work/spikes.csv" >>"$work/latency.json"

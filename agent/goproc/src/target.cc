@@ -348,12 +348,14 @@ TargetReading Target::read() {
   out.name = state.spec.name.empty() && !state.spec.exe.empty() ? base_name(state.spec.exe) : state.spec.name;
   auto pids = state.find_pids();
   std::optional<ReadFailure> first_failure;
+  std::size_t matched = 0;  // processes the target means, read or not: they decide the labels
   if (auto* no_pids = std::get_if<ReadFailure>(&pids)) {
     state.count_error(*no_pids);
     first_failure = *no_pids;
     state.processes.clear();
   } else {
     const auto& found = std::get<std::vector<pid_t>>(pids);
+    matched = found.size();
     std::erase_if(state.processes, [&](const auto& entry) {
       return std::find(found.begin(), found.end(), entry.first) == found.end();
     });
@@ -379,7 +381,7 @@ TargetReading Target::read() {
                                       : base_name(state.spec.pid_file);
   }
   for (auto& process : out.processes) {
-    process.label = out.processes.size() == 1 ? out.name : out.name + ":" + std::to_string(process.pid);
+    process.label = matched == 1 ? out.name : out.name + ":" + std::to_string(process.pid);
   }
   out.up = !out.processes.empty();
   if (!out.up && first_failure) {

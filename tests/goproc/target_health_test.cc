@@ -201,11 +201,18 @@ TEST(TargetHealth, APidFileIsReadAgainOnEveryRead) {
 TEST(TargetHealth, WithoutPtraceAccessTheReasonNamesTheCapability) {
   ASSERT_EQ(::geteuid(), 0U) << "this suite runs as root, as CI does";
   MapsProgram program(maps_fixture());
+  // A copy nobody can run wherever the build tree lives.
+  std::string folder = (fs::temp_directory_path() / "mapscope-goproc-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(folder.data()), nullptr);
+  const auto reader = fs::path(folder) / "read_target";
+  fs::copy_file(MAPSCOPE_GOPROC_READ_TARGET, reader);
+  fs::permissions(folder, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
   std::string output;
-  const int status =
-      run_command("setpriv --reuid=nobody --regid=nogroup --clear-groups " +
-                      std::string(MAPSCOPE_GOPROC_READ_TARGET) + " --pid " + std::to_string(program.pid()),
-                  &output);
+  const int status = run_command("setpriv --reuid=nobody --regid=nogroup --clear-groups " + reader.string() +
+                                     " --pid " + std::to_string(program.pid()),
+                                 &output);
+  fs::remove_all(folder);
   EXPECT_EQ(status, 1) << output;
   const auto reading = nlohmann::json::parse(output.substr(output.find('{')));
   EXPECT_FALSE(reading.at("up").get<bool>());

@@ -51,6 +51,8 @@ DEFAULT_CONFIG = {
         "collector_pause_p99_seconds": 0.0005,
         "write_pause_p99_seconds": 0.001,
         "heap_growth_ratio": 0.2,
+        "go_gc_pause_p99_seconds": 0.01,
+        "go_heap_growth_ratio": 0.2,
     },
 }
 _WRAP = 120
@@ -85,6 +87,23 @@ class Group:
     rules: list
 
 
+# How a description names a map and where it lives: a Go program's map (target label) also names its target.
+MAP_ON_INSTANCE = ("Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on "
+                   "{{ $labels.instance }}")
+
+
+def old_buckets_retained(min_bytes):
+    """Old buckets above min_bytes that no evacuation has touched for 15 minutes, from what both a mapcore map and a
+    Go program's map publish (a Go map counts no evacuations, but its pending count moves with every one)."""
+    return [
+        f'mapcore_map_memory_bytes{{region="oldbuckets"}} > {min_bytes}',
+        "and ignoring (region)",
+        "  changes(mapcore_map_evacuation_pending_buckets[15m]) == 0",
+        "and ignoring (region)",
+        "  time() - mapcore_map_grow_start_timestamp_seconds > 900  # age-seconds",
+    ]
+
+
 def groups(config):
     """The rule groups, with the configuration's thresholds and job selector in place."""
     def threshold(name):
@@ -102,11 +121,13 @@ def groups(config):
                ["sum by (job, instance, kind) (rate(mapcore_map_grows_total[5m]))"]),
         Record("job_op:mapcore_map_operations:rate5m", ["sum by (job, op) (rate(mapcore_map_operations_total[5m]))"]),
         Record("instance:mapcore_map_entries:sum", ["sum by (job, instance) (mapcore_map_entries)"]),
-    ])
-    alert_rules = [
         Record("map:mapcore_map_evacuated_buckets:increase15m",
                ["sum without (trigger) (increase(mapcore_map_evacuated_buckets_total[15m]))"],
-               comment="Evacuation progress of each map, whatever triggered it (writes or the collector)."),
+               comment="Evacuation progress of each mapcore map, whatever triggered it (writes or the collector). "
+                       "Go maps count no evacuations: the alerts watch evacuation_pending_buckets, which both kinds "
+                       "publish."),
+    ])
+    alert_rules = [
         Record("map_quantile:mapcore_map_write_pause_seconds:histogram_quantile",
                ["histogram_quantile(0.99, rate(mapcore_map_write_pause_seconds_bucket[5m]))"], quantile="0.99"),
         Record("map_quantile:mapcore_map_write_pause_seconds:histogram_quantile",
@@ -117,27 +138,25 @@ def groups(config):
         Record("instance_quantile:mapcore_gc_pause_seconds:histogram_quantile",
                ["histogram_quantile(0.5, sum by (job, instance, le) (rate(mapcore_gc_pause_seconds_bucket[5m])))"],
                quantile="0.5"),
+        Record("target_quantile:mapscope_go_gc_pause_seconds:histogram_quantile",
+               ["histogram_quantile(0.99, sum by (job, instance, target, le) "
+                "(rate(mapscope_go_gc_pause_seconds_bucket[5m])))"], quantile="0.99"),
+        Record("target_quantile:mapscope_go_gc_pause_seconds:histogram_quantile",
+               ["histogram_quantile(0.5, sum by (job, instance, target, le) "
+                "(rate(mapscope_go_gc_pause_seconds_bucket[5m])))"], quantile="0.5"),
+        Record("target:mapcore_map_memory_bytes:sum",
+               ['sum by (job, instance, target) (mapcore_map_memory_bytes{target!=""})'],
+               comment="The bytes of each Go target's maps, beside its mapscope_go_heap_inuse_bytes."),
 
-        Alert("MapscopeOldBucketsRetained", [
-            'mapcore_map_memory_bytes{region="oldbuckets"} > 0',
-            "and ignoring (region)",
-            "  map:mapcore_map_evacuated_buckets:increase15m == 0",
-            "and ignoring (region)",
-            "  time() - mapcore_map_grow_start_timestamp_seconds > 900  # age-seconds",
-        ], "5m", "warning",
-            "A map keeps its old buckets because no write finishes its grow.",
-            "Map {{ $labels.map }} on {{ $labels.instance }} holds {{ $value | humanize1024 }} bytes in old buckets "
-            "and has made no evacuation progress for 15 minutes."),
-        Alert("MapscopeOldBucketsRetainedLarge", [
-            f'mapcore_map_memory_bytes{{region="oldbuckets"}} > {threshold("old_buckets_large_bytes")}',
-            "and ignoring (region)",
-            "  map:mapcore_map_evacuated_buckets:increase15m == 0",
-            "and ignoring (region)",
-            "  time() - mapcore_map_grow_start_timestamp_seconds > 900  # age-seconds",
-        ], "5m", "critical",
-            "A map keeps a large old-bucket array because no write finishes its grow.",
-            "Map {{ $labels.map }} on {{ $labels.instance }} holds {{ $value | humanize1024 }} bytes in old buckets, "
-            "above the large-leak threshold, and has made no evacuation progress for 15 minutes."),
+        Alert("MapscopeOldBucketsRetained", old_buckets_retained("0"), "5m", "warning",
+              "A map keeps its old buckets because no write finishes its grow.",
+              f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes in old buckets and has evacuated none "
+              "of them for 15 minutes."),
+        Alert("MapscopeOldBucketsRetainedLarge", old_buckets_retained(threshold("old_buckets_large_bytes")), "5m",
+              "critical",
+              "A map keeps a large old-bucket array because no write finishes its grow.",
+              f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes in old buckets, above the large-leak "
+              "threshold, and has evacuated none of them for 15 minutes."),
         Alert("MapscopeSameSizeGrowthChurn", [
             f'increase(mapcore_map_grows_total{{kind="samesize"}}[1h]) > {threshold("samesize_grows_per_hour")}',
         ], "15m", "info",
@@ -150,7 +169,7 @@ def groups(config):
             f"  mapcore_map_buckets >= {threshold('overflow_min_buckets')}",
         ], "15m", "warning",
             "A map chains many overflow buckets, so its lookups walk long chains.",
-            "Map {{ $labels.map }} on {{ $labels.instance }} has {{ $value | humanizePercentage }} as many overflow "
+            f"{MAP_ON_INSTANCE} has {{{{ $value | humanizePercentage }}}} as many overflow "
             "buckets as buckets."),
         Alert("MapscopeSparseMap", [
             'sum without (region) (mapcore_map_memory_bytes{region=~"buckets|overflow"})',
@@ -160,7 +179,7 @@ def groups(config):
             f"  mapcore_map_buckets >= {threshold('sparse_min_buckets')}",
         ], "15m", "warning",
             "A map holds a bucket array far larger than its entries need and will never shrink by itself.",
-            "Map {{ $labels.map }} on {{ $labels.instance }} holds {{ $value | humanize1024 }} bytes of buckets at a "
+            f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes of buckets at a "
             "load factor under one eighth of the most Go allows."),
         Alert("MapscopeCollectorPauseHigh", [
             'instance_quantile:mapcore_gc_pause_seconds:histogram_quantile{quantile="0.99"}',
@@ -185,6 +204,38 @@ def groups(config):
             "The heap in use keeps growing hour after hour.",
             "Heap in use on {{ $labels.instance }} grew by {{ $value | humanize1024 }} bytes in the last hour and is "
             "still growing."),
+        Alert("MapscopeGoTargetDown", [
+            "mapscope_go_target_up == 0",
+        ], "5m", "warning",
+            "The agent cannot read a Go program it watches, so its maps are not watched.",
+            "Go target {{ $labels.target }} of the agent at {{ $labels.instance }} has been unreadable for 5 minutes "
+            "(mapscope_go_target_up is {{ $value }}): the agent's log line msg=\"Go target down\" gives the "
+            "reason, and mapscope_go_read_errors_total{target=\"{{ $labels.target }}\"} counts the failures by kind."),
+        Alert("MapscopeGoGCPauseHigh", [
+            'target_quantile:mapscope_go_gc_pause_seconds:histogram_quantile{quantile="0.99"}',
+            f"  > {threshold('go_gc_pause_p99_seconds')}",
+        ], "10m", "warning",
+            "A watched Go program stops the world for long garbage collection pauses.",
+            "Go target {{ $labels.target }} on {{ $labels.instance }} paused for {{ $value | humanizeDuration }} "
+            "per GC cycle at the 99th percentile over 5 minutes."),
+        Alert("MapscopeGoHeapGrowingInMaps", [
+            "delta(mapscope_go_heap_inuse_bytes[1h])",
+            f"  > min_over_time(mapscope_go_heap_inuse_bytes[1h]) * {threshold('go_heap_growth_ratio')}",
+            "and",
+            "  deriv(mapscope_go_heap_inuse_bytes[15m]) > 0",
+            "and on (job, instance, target)",
+            "  (",
+            "      target:mapcore_map_memory_bytes:sum / on (job, instance, target) mapscope_go_heap_inuse_bytes",
+            "    >",
+            "      target:mapcore_map_memory_bytes:sum offset 1h",
+            "    / on (job, instance, target)",
+            "      mapscope_go_heap_inuse_bytes offset 1h",
+            "  )",
+        ], "1h", "warning",
+            "A watched Go program's heap keeps growing and its maps hold a growing share of it.",
+            "The heap in use of Go target {{ $labels.target }} on {{ $labels.instance }} grew by "
+            "{{ $value | humanize1024 }} bytes in the last hour, is still growing, and its watched maps hold a "
+            "larger share of it than an hour ago."),
         Alert("MapscopeConfigReloadFailed", [
             "mapscope_config_last_reload_successful == 0",
         ], "10m", "warning",

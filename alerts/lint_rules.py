@@ -38,6 +38,9 @@ REQUIRED_ALERTS = (
     "MapscopeAgentAbsent",
     "MapscopeConfigReloadFailed",
     "MapscopeTrackRejected",
+    "MapscopeGoTargetDown",
+    "MapscopeGoGCPauseHigh",
+    "MapscopeGoHeapGrowingInMaps",
 )
 SEVERITIES = ("critical", "warning", "info")
 ANNOTATIONS = {"summary", "description", "runbook_url"}

@@ -2,8 +2,9 @@
 #
 # One GoogleTest executable, warning-free, its tests discovered into CTest with one label: unit or
 # concurrency (the ASan stage runs both, the TSan stage the second). One label only, because
-# gtest_discover_tests flattens a list-valued property into separate words. SERIAL tests run alone (time bounds, process RSS). Sanitized
-# builds see MAPSCOPE_SANITIZED=1 so that suites can shrink their sizes and stay within seconds.
+# gtest_discover_tests flattens a list-valued property into separate words. SERIAL tests run alone
+# (they measure the process's RSS). Sanitized builds see MAPSCOPE_SANITIZED=1 so that suites can shrink
+# their sizes and stay within seconds.
 # Executables with the `concurrency` label are collected into the `concurrency_tests` target, which
 # the ThreadSanitizer stage builds instead of the whole tree.
 include(GoogleTest)

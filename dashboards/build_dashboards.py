@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes mapscope's Grafana dashboards (mapscope-overview.json, mapscope-map.json) from this one description.
+"""Writes mapscope's Grafana dashboards (mapscope-overview.json, mapscope-map.json, mapscope-go.json) from this one
+description.
 
 Edit the panels here, run `build_dashboards.py` to rewrite the JSON, and commit both; `build_dashboards.py --check`
 (a test) fails when the committed JSON differs from what this script writes. check_dashboards.py enforces the
@@ -18,6 +19,11 @@ DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 # Label filters every query carries; per-map series also follow the map variable.
 J = 'job=~"$job", instance=~"$instance"'
 M = J + ', map=~"$map"'
+# The Go processes view also follows its target variable (the maps and figures of watched Go programs).
+G = J + ', target=~"$target"'
+GM = G + ', map=~"$map"'
+# Names a map in legends; target is set for the maps of watched Go programs and empty for the others.
+MAP_LEGEND = "{{instance}} {{target}} {{map}}"
 # Go's load factor, the capacity line of a map whose exporter does not publish mapcore_map_load_factor_limit.
 GO_LOAD_FACTOR = 6.5
 
@@ -122,26 +128,33 @@ def query_variable(name, label, query):
             "options": []}
 
 
+DATASOURCE_VARIABLE = {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
+                       "regex": "", "current": {}, "hide": 0, "refresh": 1, "options": []}
+JOB_VARIABLE = query_variable("job", "Job", "label_values(mapscope_build_info, job)")
+INSTANCE_VARIABLE = query_variable("instance", "Instance", 'label_values(mapscope_build_info{job=~"$job"}, instance)')
+
+
 def variables():
-    return [
-        {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus", "regex": "",
-         "current": {}, "hide": 0, "refresh": 1, "options": []},
-        query_variable("job", "Job", "label_values(mapscope_build_info, job)"),
-        query_variable("instance", "Instance", 'label_values(mapscope_build_info{job=~"$job"}, instance)'),
-        query_variable("map", "Map", 'label_values(mapcore_map_entries{job=~"$job", instance=~"$instance"}, map)'),
-    ]
+    return [DATASOURCE_VARIABLE, JOB_VARIABLE, INSTANCE_VARIABLE,
+            query_variable("map", "Map", f"label_values(mapcore_map_entries{{{J}}}, map)")]
+
+
+def go_variables():
+    return [DATASOURCE_VARIABLE, JOB_VARIABLE, INSTANCE_VARIABLE,
+            query_variable("target", "Go target", f"label_values(mapscope_go_target_up{{{J}}}, target)"),
+            query_variable("map", "Map", f"label_values(mapcore_map_entries{{{G}}}, map)")]
 
 
 # mapscope's alerts firing on the selected agents, as marks on every time axis.
 FIRING_ALERTS = {
     "name": "mapscope alerts firing", "datasource": DATASOURCE, "enable": True, "hide": False, "iconColor": "red",
     "expr": f'ALERTS{{alertstate="firing", alertname=~"Mapscope.*", {J}}}', "step": "1m",
-    "titleFormat": "{{alertname}}", "textFormat": "{{severity}} on {{instance}} {{map}}",
-    "tagKeys": "alertname,severity,map", "useValueForTime": False,
+    "titleFormat": "{{alertname}}", "textFormat": "{{severity}} on {{instance}} {{target}} {{map}}",
+    "tagKeys": "alertname,severity,target,map", "useValueForTime": False,
 }
 
 
-def dashboard(uid, title, description, layout):
+def dashboard(uid, title, description, layout, template_variables=None):
     return {
         "id": None, "uid": uid, "title": title, "description": description, "tags": ["mapscope"],
         "editable": False, "schemaVersion": 38, "version": 1, "graphTooltip": 1, "timezone": "",
@@ -151,7 +164,7 @@ def dashboard(uid, title, description, layout):
         "links": [{"type": "dashboards", "title": "mapscope", "tags": ["mapscope"], "asDropdown": False,
                    "includeVars": True, "keepTime": True, "icon": "external link", "targetBlank": False,
                    "tooltip": "", "url": ""}],
-        "templating": {"list": variables()},
+        "templating": {"list": template_variables or variables()},
         "panels": layout.panels,
     }
 
@@ -189,8 +202,9 @@ def overview():
     lay.add(bargauge("Maps holding the most old-bucket bytes",
                      "The ten maps with the largest old bucket arrays right now. A map that stays here without "
                      "writes is leaking; see the map dashboard.", "bytes",
-                     [target(f'topk(10, sum by (job, instance, map) '
-                             f'(mapcore_map_memory_bytes{{{M}, region="oldbuckets"}}))', "{{instance}} {{map}}",
+                     [target(f'topk(10, sum by (job, instance, target, map) '
+                             f'(mapcore_map_memory_bytes{{{M}, region="oldbuckets"}}))',
+                             MAP_LEGEND,
                              instant=True)]), 12, 8)
     lay.add(timeseries("Heap in use by instance", "Heap bytes in use per agent process (mallinfo2).", "bytes",
                        targets((f"sum by (instance) (mapscope_heap_inuse_bytes{{{J}}})", "{{instance}}"),)), 12, 8)
@@ -219,13 +233,13 @@ def overview():
 
 def map_detail():
     lay = Layout()
-    legend = "{{instance}} {{map}}"
+    legend = MAP_LEGEND
     lay.row("Memory")
     lay.add(timeseries("Memory by region", "Bytes each selected map holds, by region, stacked: bucket array, "
                        "overflow buckets, old buckets (kept while a grow is in progress), out-of-line keys and "
                        "values.", "bytes",
-                       targets((f"sum by (instance, map, region) (mapcore_map_memory_bytes{{{M}}})",
-                                "{{instance}} {{map}} {{region}}"),), stack=True), 12, 9)
+                       targets((f"sum by (instance, target, map, region) (mapcore_map_memory_bytes{{{M}}})",
+                                legend + " {{region}}"),), stack=True), 12, 9)
     lay.add(timeseries("Entries and capacity", "Live entries against what the bucket array holds before the next "
                        "doubling: buckets times the map's load factor limit (mapcore_map_load_factor_limit: 6.5, "
                        f"or 6.0 under the go1.21 profile; {GO_LOAD_FACTOR}, Go's, where an exporter does not publish "
@@ -286,7 +300,98 @@ def map_detail():
                      "Selected maps in depth: memory by region, shape, growth and evacuation, pauses.", lay)
 
 
-DASHBOARDS = {"mapscope-overview.json": overview, "mapscope-map.json": map_detail}
+def table(title, description, unit, panel_targets, columns, column_units=None):
+    """Instant queries side by side, one row per series (merged on their labels); columns renames each query's value
+    column ("Value #REF", or "Value" when there is one query), and hides it when its name is None; column_units
+    gives a renamed column a unit of its own (unit is the others')."""
+    panel = base_panel("table", title, description, unit, panel_targets)
+    panel["fieldConfig"]["overrides"] = [
+        {"matcher": {"id": "byName", "options": name}, "properties": [{"id": "unit", "value": column_unit}]}
+        for name, column_unit in (column_units or {}).items()]
+    value_column = {ref: f"Value #{ref}" if len(panel_targets) > 1 else "Value" for ref in columns}
+    hidden = {"Time": True} | {value_column[ref]: True for ref, name in columns.items() if name is None}
+    panel["transformations"] = [
+        {"id": "merge", "options": {}},
+        {"id": "organize", "options": {"excludeByName": hidden,
+                                       "renameByName": {value_column[ref]: name for ref, name in columns.items()
+                                                        if name is not None}}}]
+    panel["options"] = {"showHeader": True, "cellHeight": "sm", "footer": {"show": False}}
+    return panel
+
+
+def go_processes():
+    lay = Layout()
+    legend = MAP_LEGEND
+    lay.row("Targets")
+    lay.add(stat("Targets up", "Go targets the agents read in their last scrape, out of all configured "
+                 "(mapscope_go_target_up). A target down is explained by the agent's log and "
+                 "mapscope_go_read_errors_total.", "none",
+                 targets((f"sum(mapscope_go_target_up{{{G}}})", "up"),
+                         (f"count(mapscope_go_target_up{{{G}}})", "configured"))), 6, 5)
+    lay.add(table("Processes read", "The process of each target read last: pid, Go version from the binary's build "
+                  "information and executable (mapscope_go_target_info).", "none",
+                  [target(f"mapscope_go_target_info{{{G}}}", instant=True, fmt="table")], {"A": None}), 12, 5)
+    lay.add(stat("Bytes held in old buckets", "Old bucket arrays of the selected Go maps, kept alive by grows in "
+                 "progress. Flat and above zero while the program stops writing to a map: the retained old-bucket "
+                 "leak (MapscopeOldBucketsRetained).", "bytes",
+                 targets((f'sum(mapcore_map_memory_bytes{{{GM}, region="oldbuckets"}})', "old buckets"),)), 6, 5)
+    lay.row("Memory")
+    lay.add(timeseries("Heap in use and its maps' bytes by region",
+                       "The program's heap in use and obtained from the OS (runtime.MemStats HeapInuse, HeapSys) "
+                       "beside the bytes its selected maps hold, by region. Maps rising with the heap are the "
+                       "cause of its growth; the region says which effect.", "bytes",
+                       targets((f"mapscope_go_heap_inuse_bytes{{{G}}}", "heap in use {{target}}"),
+                               (f"mapscope_go_heap_sys_bytes{{{G}}}", "heap from the OS {{target}}"),
+                               (f"sum by (target, region) (mapcore_map_memory_bytes{{{GM}}})",
+                                "maps {{region}} {{target}}"))), 24, 9)
+    lay.add(bargauge("Maps holding the most old-bucket bytes",
+                     "The ten Go maps with the largest old bucket arrays right now. A map that stays here while its "
+                     "pending evacuation does not move is leaking; see the runbook of MapscopeOldBucketsRetained.",
+                     "bytes", [target(f'topk(10, mapcore_map_memory_bytes{{{GM}, region="oldbuckets"}} > 0)',
+                                      legend, instant=True)]), 12, 8)
+    lay.add(bargauge("Top maps by overflow ratio",
+                     "The ten Go maps with the most overflow buckets per bucket. Near 0.2 is normal at Go's load "
+                     "factor; long chains slow lookups, and Go starts a same-size grow when they pile up.",
+                     "percentunit", [target(f"topk(10, mapcore_map_overflow_ratio{{{GM}}})", legend,
+                                            instant=True)]), 12, 8)
+    lay.row("Grows")
+    lay.add(table("Grows in progress",
+                  "Every selected Go map with a grow in progress: how long it has been growing (time() - "
+                  "mapcore_map_grow_start_timestamp_seconds; for a Go map, since the agent first saw the grow, "
+                  "so a lower bound), the old buckets still to evacuate and the bytes they hold. A pending count "
+                  "that does not move while the time rises is a stalled grow: nothing writes to the map.", "s",
+                  [target(f"(time() - mapcore_map_grow_start_timestamp_seconds{{{GM}}}) and on (job, instance, "
+                          f"target, map) (mapcore_map_grow_in_progress{{{GM}}} == 1)", ref="A", instant=True,
+                          fmt="table"),
+                   target(f"mapcore_map_evacuation_pending_buckets{{{GM}}} > 0", ref="B", instant=True,
+                          fmt="table"),
+                   target(f'sum without (region) (mapcore_map_memory_bytes{{{GM}, region="oldbuckets"}}) > 0',
+                          ref="C", instant=True, fmt="table")],
+                  {"A": "growing for", "B": "pending old buckets", "C": "old-bucket bytes"},
+                  {"pending old buckets": "short", "old-bucket bytes": "bytes"}), 14, 8)
+    lay.add(timeseries("Evacuation pending", "Old buckets not yet evacuated, per Go map. Flat above zero: the grow "
+                       "is stalled because the program no longer writes to the map.", "short",
+                       targets((f"mapcore_map_evacuation_pending_buckets{{{GM}}}", legend),)), 10, 8)
+    lay.row("Garbage collector")
+    lay.add(quantiles("GC pause quantiles", "Median and 99th percentile of the program's stop-the-world GC pauses "
+                      "(runtime.MemStats PauseNs, one per cycle). MapscopeGoGCPauseHigh fires on the p99.",
+                      "mapscope_go_gc_pause_seconds", G, "target"), 8, 8)
+    lay.add(timeseries("GC cycles per second", "Completed GC cycles per second (runtime.MemStats NumGC). A heap "
+                       "that grows makes cycles rarer but longer to mark.", "cps",
+                       targets((f"rate(mapscope_go_gc_cycles_total{{{G}}}[$__rate_interval])", "{{target}}"),)),
+            8, 8)
+    lay.add(timeseries("Read errors by kind", "Reads of the target that failed, by kind: not_found, permission, "
+                       "vanished, unsupported, dwarf, inconsistent, memory, budget, internal "
+                       "(mapscope_go_read_errors_total).", "short",
+                       targets((f"sum by (target, kind) "
+                                f"(increase(mapscope_go_read_errors_total{{{G}}}[$__rate_interval]))",
+                                "{{target}} {{kind}}"),), bars=True), 8, 8)
+    return dashboard("mapscope-go", "mapscope Go processes",
+                     "Go programs the agent reads from outside: heap beside their maps' bytes, GC pauses, maps "
+                     "holding old buckets, stalled grows.", lay, go_variables())
+
+
+DASHBOARDS = {"mapscope-overview.json": overview, "mapscope-map.json": map_detail, "mapscope-go.json": go_processes}
 
 
 def render(build):

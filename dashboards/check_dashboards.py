@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Enforces mapscope's Grafana dashboard rules and parses every query with promtool.
 
-Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38,
-`id` null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
-query variables with multi, includeAll, allValue ".+", refresh 2 and datasource ${datasource}, each filtering on the
-variables before it. Panels: a title, a description, a unit (a Grafana unit id, or a custom unit written as
-Grafana reads it: `suffix:TEXT`, `prefix:TEXT`, `count:TEXT`, `si:TEXT`, `currency:TEXT`, `time:FORMAT`) and
-datasource ${datasource}; a known panel type; a place on the 24-column grid that overlaps no other; heatmaps read
-`format: heatmap` targets. Annotations: Prometheus queries on ${datasource}, held to the query rules. Queries: every
-selector filters on job=~"$job" and instance=~"$instance" (and map=~"$map" for mapcore_map_* series); rate() and
-increase() read counters over [$__rate_interval]; counters (_total, and histogram _bucket/_count/_sum) appear only
-inside rate() or increase(); only known variables are used. Finally every query and variable selector, with the
-variables replaced by valid values, goes through `promtool check rules`, Prometheus's own parser.
-Provisioning: the dashboard and datasource provider files under provisioning/.
+Dashboard: a fixed uid of 8-40 characters (unique across files), a title, `editable: false`, schemaVersion 38, `id`
+null, no `__inputs`. Variables: `datasource` of type datasource (query prometheus); `job`, `instance` and `map`
+query variables (and `target` before `map` on a dashboard of Go programs) with multi, includeAll, allValue ".+",
+refresh 2 and datasource ${datasource}, each filtering on the variables before it. Panels: a title, a description, a
+unit (a Grafana unit id, or a custom unit written as Grafana reads it: `suffix:TEXT`, `prefix:TEXT`, `count:TEXT`,
+`si:TEXT`, `currency:TEXT`, `time:FORMAT`) and datasource ${datasource}; a known panel type; a place on the
+24-column grid that overlaps no other; heatmaps read `format: heatmap` targets. Annotations: Prometheus queries on
+${datasource}, held to the query rules. Queries: every selector filters on job=~"$job" and instance=~"$instance"
+(and map=~"$map" for mapcore_map_* series, and on a dashboard with a `target` variable target=~"$target" for
+mapcore_map_* and mapscope_go_* series); rate() and increase() read counters over [$__rate_interval]; counters
+(_total, and histogram _bucket/_count/_sum) appear only inside rate() or increase(); only known variables are used.
+Finally every query and variable selector, with the variables replaced by valid values, goes through `promtool check
+rules`, Prometheus's own parser. Provisioning: the dashboard and datasource provider files under provisioning/.
 
 usage: check_dashboards.py [--promtool PATH] [--provisioning DIR] DASHBOARD.json...
 Prints one line per problem (FILE: where: what) and exits 1 when there is any, 2 on unreadable input.
@@ -34,6 +35,11 @@ from mapscope_prom.findings import Findings, report
 SCHEMA_VERSION = 38
 UID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 FILTER_VARIABLES = ("job", "instance", "map")
+# A dashboard of Go programs filters on their target too, between the instance and the map.
+GO_FILTER_VARIABLES = ("job", "instance", "target", "map")
+# The series that carry a target label: the maps (a Go program's; mapcore maps have none, and the Go view shows
+# only Go maps) and the Go programs' own figures.
+TARGET_SERIES = ("mapcore_map_", "mapscope_go_")
 PANEL_TYPES = {"timeseries", "stat", "bargauge", "heatmap", "table", "gauge", "barchart", "text", "row"}
 RATE_FUNCTIONS = {"rate", "increase"}
 # Grafana's unit ids the dashboards may use (Grafana's value formats; an unknown id shows the bare number).
@@ -43,7 +49,7 @@ UNITS = {"none", "short", "bool", "percent", "percentunit", "bytes", "decbytes",
 CUSTOM_UNIT = re.compile(r"^(?:suffix|prefix|count|si|currency|time):\S.*$")
 # Values that make an expression parse where Grafana would substitute its variables.
 SUBSTITUTES = {"__rate_interval": "1m", "__interval": "15s", "__range": "1h", "job": ".+", "instance": ".+",
-               "map": ".+"}
+               "map": ".+", "target": ".+"}
 
 
 def is_datasource_ref(value):
@@ -67,6 +73,7 @@ class DashboardChecker:
         self.problems = problems
         self.expressions = []   # (where, expression with Grafana variables)
         self.variable_names = set()
+        self.filter_variables = FILTER_VARIABLES
 
     def add(self, where, message):
         self.problems.add(f"{self.path}: {where}", message)
@@ -99,12 +106,14 @@ class DashboardChecker:
             self.add("templating", "missing variable datasource")
         elif datasource.get("type") != "datasource" or datasource.get("query") != "prometheus":
             self.add("templating.datasource", "must be of type datasource with query prometheus")
-        for position, name in enumerate(FILTER_VARIABLES):
+        if "target" in by_name:
+            self.filter_variables = GO_FILTER_VARIABLES
+        for position, name in enumerate(self.filter_variables):
             variable = by_name.get(name)
             if not variable:
                 self.add("templating", f"missing variable {name}")
                 continue
-            self.check_query_variable(variable, FILTER_VARIABLES[:position])
+            self.check_query_variable(variable, self.filter_variables[:position])
 
     def check_query_variable(self, variable, earlier):
         name = variable["name"]
@@ -207,7 +216,7 @@ class DashboardChecker:
             self.add(where, "empty expression")
             return
         self.expressions.append((where, expr))
-        self.check_selectors(where, expr, required=FILTER_VARIABLES)
+        self.check_selectors(where, expr, required=self.filter_variables)
 
     def check_selectors(self, where, expr, required):
         for name in sorted(grafana.variables_used(expr) - self.variable_names - grafana.BUILTIN_VARIABLES):
@@ -226,6 +235,8 @@ class DashboardChecker:
         name = selector.name or "{...}"
         for label in required:
             if label == "map" and not name.startswith("mapcore_map_"):
+                continue
+            if label == "target" and not name.startswith(TARGET_SERIES):
                 continue
             wanted = (label, "=~", f"${label}")
             if wanted not in selector.matchers and (label, "=~", f"${{{label}}}") not in selector.matchers:

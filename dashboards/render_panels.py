@@ -4,9 +4,12 @@
 Grafana is not packaged for Debian; this draws the same series from Prometheus's range API (the query of the map
 dashboard's "Memory by region" panel, one map at a time), so a reader can see the leak and the fix without a
 Grafana. One chart per map (memory-MAP.png) and one sheet with all of them side by side (memory-by-region.png).
+With --go-target NAME it draws the Go processes dashboard's key panel instead: the bytes of that Go program's maps
+by region, stacked, under its heap in use (go-heap-NAME.png).
 
-usage: render_panels.py --prometheus URL --out DIR [--maps A,B,...] [--start -15m|UNIX] [--end now|UNIX]
-                        [--step SECONDS] [--job REGEX] [--instance REGEX] [--size WxH] [--keep-data]
+usage: render_panels.py --prometheus URL --out DIR [--maps A,B,... | --go-target NAME] [--start -15m|UNIX]
+                        [--end now|UNIX] [--step SECONDS] [--job REGEX] [--instance REGEX] [--size WxH]
+                        [--keep-data]
 Exits 2 with a one-line error when Prometheus cannot be read or gnuplot fails.
 """
 
@@ -44,9 +47,14 @@ def parse_time(text, now):
         raise RenderError(f"bad time {text!r}: expected now, -15m style or unix seconds") from None
 
 
-def memory_query(map_name, job, instance):
-    selector = f'map="{map_name}", job=~"{job}", instance=~"{instance}"'
+def memory_query(labels, job, instance):
+    """The bytes by region of the series with these exact labels (a map, or every map of a Go target)."""
+    selector = ", ".join(f'{k}="{v}"' for k, v in labels.items()) + f', job=~"{job}", instance=~"{instance}"'
     return f"sum by (region) (mapcore_map_memory_bytes{{{selector}}})"
+
+
+def heap_query(go_target, job, instance):
+    return f'sum(mapscope_go_heap_inuse_bytes{{target="{go_target}", job=~"{job}", instance=~"{instance}"}})'
 
 
 def query_range(prometheus, query, start, end, step):
@@ -56,6 +64,11 @@ def query_range(prometheus, query, start, end, step):
     except PrometheusError as err:
         raise RenderError(f"{prometheus}: cannot read the range API: {err}") from None
     return {series["metric"].get("region", ""): series["values"] for series in result}
+
+
+def mib_rows(values):
+    """Rows of (t, MiB) of one series; NaN samples are left out."""
+    return [(t, value / MIB) for t, value in values if not math.isnan(value)]
 
 
 def stacked_rows(series):
@@ -74,15 +87,15 @@ def stacked_rows(series):
     return rows
 
 
-def write_data(path, rows):
+def write_data(path, rows, columns=tuple(f"cumulative_{region}_mib" for region, _ in REGIONS)):
     with open(path, "w", encoding="utf-8") as f:
-        f.write("# unix_time " + " ".join(f"cumulative_{region}_mib" for region, _ in REGIONS) + "\n")
+        f.write("# unix_time " + " ".join(columns) + "\n")
         for row in rows:
             f.write(" ".join(f"{value:.6f}" if i else f"{value:.3f}" for i, value in enumerate(row)) + "\n")
 
 
-def plot_commands(data_path, title):
-    """gnuplot commands drawing one stacked-area chart."""
+def plot_commands(data_path, title, line=None):
+    """gnuplot commands drawing one stacked-area chart, and over it line = (data path, title) when given."""
     lines = [f'set title "{title}"', "set xdata time", 'set timefmt "%s"', 'set format x "%H:%M:%S"',
              'set xlabel "time (UTC)"', 'set ylabel "MiB"', "set yrange [0:*]", "set autoscale xfix",
              "set key below horizontal", "set grid ytics"]
@@ -91,6 +104,8 @@ def plot_commands(data_path, title):
         below = f"${column - 1}" if column > 2 else "0"
         layers.append(f'"{data_path}" using 1:({below}):{column} with filledcurves '
                       f'fillcolor rgb "{colour}" fillstyle solid 0.8 title "{region}"')
+    if line:
+        layers.append(f'"{line[0]}" using 1:2 with lines linewidth 2 linecolor rgb "#333333" title "{line[1]}"')
     lines.append("plot " + ", \\\n     ".join(layers))
     return lines
 
@@ -105,6 +120,27 @@ def run_gnuplot(commands):
         raise RenderError(f"gnuplot failed: {result.stderr.strip().splitlines()[-1:] or result.returncode}")
 
 
+def render_go_target(args, start, end, step, width, height):
+    """go-heap-TARGET.png: the Go program's maps by region, stacked, under its heap in use."""
+    name = args.go_target
+    series = query_range(args.prometheus, memory_query({"target": name}, args.job, args.instance), start, end, step)
+    heap = query_range(args.prometheus, heap_query(name, args.job, args.instance), start, end, step)
+    if not series or not heap:
+        raise RenderError(f"no maps or no heap series for Go target {name} between {start:.0f} and {end:.0f}")
+    maps_path = os.path.join(args.out, f"go-maps-{name}.dat")
+    heap_path = os.path.join(args.out, f"go-heap-{name}.dat")
+    write_data(maps_path, stacked_rows(series))
+    write_data(heap_path, mib_rows(next(iter(heap.values()))), columns=("heap_inuse_mib",))
+    png = os.path.join(args.out, f"go-heap-{name}.png")
+    run_gnuplot([f'set terminal pngcairo size {width},{height} font "sans,10"', f'set output "{png}"']
+                + plot_commands(maps_path, f"Go target {name}: heap in use and its maps' bytes by region",
+                                line=(heap_path, "heap in use")))
+    if not args.keep_data:
+        os.unlink(maps_path)
+        os.unlink(heap_path)
+    return [png]
+
+
 def render(args):
     now = time.time()
     end = parse_time(args.end, now)
@@ -113,12 +149,15 @@ def render(args):
         raise RenderError("--start must be before --end")
     step = args.step or max(1, int((end - start) / 300))
     width, height = (int(n) for n in args.size.split("x"))
-    maps = [m for m in args.maps.split(",") if m]
     os.makedirs(args.out, exist_ok=True)
+    if args.go_target:
+        return render_go_target(args, start, end, step, width, height)
+    maps = [m for m in args.maps.split(",") if m]
     written = []
     charts = []
     for map_name in maps:
-        series = query_range(args.prometheus, memory_query(map_name, args.job, args.instance), start, end, step)
+        series = query_range(args.prometheus, memory_query({"map": map_name}, args.job, args.instance), start, end,
+                             step)
         if not series:
             raise RenderError(f"no series for map {map_name} between {start:.0f} and {end:.0f}")
         data_path = os.path.join(args.out, f"memory-{map_name}.dat")
@@ -149,6 +188,7 @@ def main(argv):
     parser.add_argument("--prometheus", required=True, help="Prometheus base URL, e.g. http://127.0.0.1:9090")
     parser.add_argument("--out", required=True, help="directory for the PNG files")
     parser.add_argument("--maps", default=DEFAULT_MAPS, help=f"comma-separated map names (default {DEFAULT_MAPS})")
+    parser.add_argument("--go-target", help="draw this Go target's heap and maps instead of --maps")
     parser.add_argument("--start", default="-15m")
     parser.add_argument("--end", default="now")
     parser.add_argument("--step", type=int, default=0, help="seconds between points (default: about 300 points)")

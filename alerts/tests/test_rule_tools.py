@@ -140,14 +140,14 @@ SCALED_LEAK_TEST = textwrap.dedent("""\
         input_series:
           - series: 'mapcore_map_memory_bytes{job="j",instance="i",map="frozen",region="oldbuckets"}'
             values: '163840x60'
-          - series: 'mapcore_map_evacuated_buckets_total{job="j",instance="i",map="frozen",trigger="write"}'
-            values: '100+10x5 150x55'
+          - series: 'mapcore_map_evacuation_pending_buckets{job="j",instance="i",map="frozen"}'
+            values: '100-10x5 50x55'
           - series: 'mapcore_map_grow_start_timestamp_seconds{job="j",instance="i",map="frozen"}'
             values: '1x60'
           - series: 'mapcore_map_memory_bytes{job="j",instance="i",map="twin",region="oldbuckets"}'
             values: '163840 163840 0x58'
-          - series: 'mapcore_map_evacuated_buckets_total{job="j",instance="i",map="twin",trigger="collector"}'
-            values: '0 600 1000x58'
+          - series: 'mapcore_map_evacuation_pending_buckets{job="j",instance="i",map="twin"}'
+            values: '1000 400 0x58'
           - series: 'mapcore_map_grow_start_timestamp_seconds{job="j",instance="i",map="twin"}'
             values: '1 1 0x58'
         alert_rule_test:
@@ -161,8 +161,7 @@ SCALED_LEAK_TEST = textwrap.dedent("""\
                 exp_annotations:
                   summary: A map keeps its old buckets because no write finishes its grow.
                   description: >-
-                    Map frozen on i holds 160ki bytes in old buckets and has made no evacuation progress for 15
-                    minutes.
+                    Map frozen on i holds 160ki bytes in old buckets and has evacuated none of them for 15 minutes.
                   runbook_url: RUNBOOKS_URL#mapscopeoldbucketsretained
     """).replace("RUNBOOKS_URL", RUNBOOKS_URL)
 
@@ -188,7 +187,7 @@ class BuildRulesTest(unittest.TestCase):
         self.assertEqual(thresholds["old_buckets_large_bytes"], "67108864")
         self.assertEqual(thresholds["sparse_load_factor"], "0.8125")
         self.assertEqual(set(thresholds), set(build_rules.DEFAULT_CONFIG["thresholds"]))
-        self.assertEqual(len(thresholds), 9)
+        self.assertEqual(len(thresholds), 11)
 
     def test_threshold_changes_only_its_literal(self):
         original = shipped_text()
@@ -305,8 +304,9 @@ class LintRulesTest(unittest.TestCase):
                              "summary must be a static sentence")
 
     def test_rejects_description_without_the_map(self):
-        self.assert_rejected("Map {{ $labels.map }} on {{ $labels.instance }} has {{ $value | humanizePercentage }}",
-                             "A map on {{ $labels.instance }} has {{ $value | humanizePercentage }}",
+        self.assert_rejected("Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on "
+                             "{{ $labels.instance }} has\n",
+                             "A map on {{ $labels.instance }} has\n",
                              "MapscopeHighOverflowRatio: description must show $labels.map")
 
     def test_rejects_description_without_the_value(self):

@@ -21,6 +21,7 @@ DASHBOARDS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMTOOL = os.environ.get("PROMTOOL", "promtool")
 OVERVIEW = os.path.join(DASHBOARDS_DIR, "mapscope-overview.json")
 MAP = os.path.join(DASHBOARDS_DIR, "mapscope-map.json")
+GO = os.path.join(DASHBOARDS_DIR, "mapscope-go.json")
 PROVISIONING = os.path.join(DASHBOARDS_DIR, "provisioning")
 BROKEN = os.path.join(DASHBOARDS_DIR, "tests", "broken-dashboard.json")
 
@@ -54,9 +55,9 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
         self.assertTrue(any(expected in p for p in problems), f"{expected!r} not in {problems}")
 
     def test_shipped_dashboards_and_provisioning_pass(self):
-        problems, parsed = check_dashboards.check([OVERVIEW, MAP], PROMTOOL, PROVISIONING)
+        problems, parsed = check_dashboards.check([OVERVIEW, MAP, GO], PROMTOOL, PROVISIONING)
         self.assertEqual(problems, [])
-        self.assertGreaterEqual(parsed, 40)
+        self.assertGreaterEqual(parsed, 60)
 
     def test_broken_fixture_fails_on_the_command_line(self):
         result = subprocess.run([sys.executable, os.path.join(DASHBOARDS_DIR, "check_dashboards.py"), "--promtool",
@@ -182,6 +183,20 @@ class CheckerRejectsBrokenDashboards(unittest.TestCase):
     def test_rejects_map_series_ignoring_the_map_variable(self):
         self.assert_rejected(self.set_expr("Load factor", 'mapcore_map_load_factor{job=~"$job", '
                                            'instance=~"$instance"}'), 'must filter map=~"$map"')
+
+    # The Go processes view: its target variable sits between instance and map, and filters their series.
+    def test_rejects_go_series_ignoring_the_target_variable(self):
+        self.assert_rejected(self.set_expr("GC cycles per second", 'rate(mapscope_go_gc_cycles_total{job=~"$job", '
+                                           'instance=~"$instance"}[$__rate_interval])'),
+                             'mapscope_go_gc_cycles_total must filter target=~"$target"', source=GO)
+        self.assert_rejected(self.set_expr("Evacuation pending", 'mapcore_map_evacuation_pending_buckets{'
+                                           'job=~"$job", instance=~"$instance", map=~"$map"}'),
+                             'mapcore_map_evacuation_pending_buckets must filter target=~"$target"', source=GO)
+
+    def test_rejects_go_map_variable_ignoring_the_target(self):
+        self.assert_rejected(lambda b: variable(b, "map").update(
+            query='label_values(mapcore_map_entries{job=~"$job", instance=~"$instance"}, map)'),
+            'templating.map: mapcore_map_entries must filter target=~"$target"', source=GO)
 
     def test_rejects_fixed_rate_window(self):
         self.assert_rejected(self.set_expr("Operations by kind", 'sum(rate(mapcore_map_operations_total{job=~"$job",'

@@ -3,7 +3,8 @@
 
 The stand-in answers /api/v1/query_range with a frozen map (a constant band of old buckets) and its active twin
 (old buckets dropping to zero); the test checks the queries sent, the stacked data written, and that gnuplot
-produced PNG images of the requested size. It also checks the errors for an API error and an unreachable server.
+produced PNG images of the requested size; and, for a Go target, its maps by region under its heap in use. It also
+checks the errors for an API error and an unreachable server.
 """
 
 import http.server
@@ -54,11 +55,16 @@ class FakePrometheus(http.server.BaseHTTPRequestHandler):
             body = {"status": "error", "errorType": "bad_data", "error": FakePrometheus.fail_with}
         else:
             query = params["query"][0]
-            map_name = query.split('map="', 1)[1].split('"', 1)[0]
             start, end, step = float(params["start"][0]), float(params["end"][0]), float(params["step"][0])
-            body = {"status": "success", "data": {"resultType": "matrix", "result": [
-                {"metric": {"region": region}, "values": region_values(map_name, region, start, end, step)}
-                for region in ("buckets", "overflow", "oldbuckets", "indirect")]}}
+            if query.startswith("sum(mapscope_go_heap_inuse_bytes"):
+                result = [{"metric": {}, "values": [[t, str(40 * MIB)] for t, _ in
+                                                    region_values("frozen", "buckets", start, end, step)]}]
+            else:
+                key = "map" if 'map="' in query else "target"
+                map_name = query.split(f'{key}="', 1)[1].split('"', 1)[0]
+                result = [{"metric": {"region": region}, "values": region_values(map_name, region, start, end, step)}
+                          for region in ("buckets", "overflow", "oldbuckets", "indirect")]
+            body = {"status": "success", "data": {"resultType": "matrix", "result": result}}
         payload = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -120,6 +126,25 @@ class RenderPanelsTest(unittest.TestCase):
             'sum by (region) (mapcore_map_memory_bytes{map="frozen", job=~"mapscope", instance=~".+"})',
             'sum by (region) (mapcore_map_memory_bytes{map="frozen-active", job=~"mapscope", instance=~".+"})'])
         self.assertEqual(FakePrometheus.queries[0]["step"], ["10"])
+
+    def test_renders_a_go_target_under_its_heap(self):
+        with tempfile.TemporaryDirectory() as out:
+            result = subprocess.run([sys.executable, SCRIPT, "--prometheus", self.url, "--out", out, "--go-target",
+                                     "frozen", "--start", str(START), "--end", str(START + 600), "--step", "10",
+                                     "--job", "mapscope", "--size", "640x360", "--keep-data"],
+                                    capture_output=True, text=True, check=False, timeout=120)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(png_size(os.path.join(out, "go-heap-frozen.png")), (640, 360))
+            with open(os.path.join(out, "go-heap-frozen.dat"), encoding="utf-8") as f:
+                heap = [line.split() for line in f if not line.startswith("#")]
+            with open(os.path.join(out, "go-maps-frozen.dat"), encoding="utf-8") as f:
+                maps = [line.split() for line in f if not line.startswith("#")]
+        self.assertEqual(heap[0][1:], ["40.000000"])
+        self.assertEqual(maps[-1][1:], ["10.000000", "10.000000", "15.000000", "15.000000"])
+        queries = [q["query"][0] for q in FakePrometheus.queries]
+        self.assertEqual(queries, [
+            'sum by (region) (mapcore_map_memory_bytes{target="frozen", job=~"mapscope", instance=~".+"})',
+            'sum(mapscope_go_heap_inuse_bytes{target="frozen", job=~"mapscope", instance=~".+"})'])
 
     def test_data_files_are_removed_unless_kept(self):
         with tempfile.TemporaryDirectory() as out:

@@ -1,5 +1,5 @@
 // Prints when a map of int64 keys inserted in order starts and finishes each grow, with the
-// bytes it holds at those moments: the trace of go-classic-map.md, produced by mapcore.
+// bytes it holds at those moments: the trace of docs/go-map-facts.md, produced by mapcore.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     map.insert_or_assign(key, key);
     const mapcore::MapStats s = map.stats();
     if (s.growing != was_growing) {
-      std::printf("%12lld %8s %12llu %14llu %14llu\n", static_cast<long long>(key + 1),
+      std::printf("%12lld %8s %12llu %14llu %14llu\n", static_cast<long long>(key) + 1,
                   s.growing ? "start" : "finish", static_cast<unsigned long long>(s.log2_buckets),
                   static_cast<unsigned long long>(s.bucket_bytes),
                   static_cast<unsigned long long>(s.oldbucket_bytes));

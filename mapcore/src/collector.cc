@@ -11,6 +11,9 @@
 #include <atomic>
 #include <optional>
 
+#include "mapcore/go_layout.h"
+#include "mapcore/internal/shrink_rule.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -30,25 +33,17 @@ constexpr double kSliceTargetShare = 0.5;
 constexpr double kCostRiseWeight = 0.5;
 constexpr double kCostFallWeight = 0.2;
 
-// The bytes of bucket memory a map holds: what growth and shrinking change.
-std::int64_t table_bytes(const MapStats& s) {
-  return static_cast<std::int64_t>(s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes);
-}
-
 // Old buckets evacuated by writes alone: it moves only when an owner writes during a grow.
 std::uint64_t write_progress(const MapStats& s) {
   return s.evacuated_buckets_total - s.evacuated_by_collector_total;
 }
 
-// Tells grows apart: every grow or shrink bumps one of these counters when it starts.
-std::uint64_t grow_serial(const MapStats& s) {
-  return s.grows_double_total + s.grows_same_size_total + s.shrinks_total;
-}
-
-// A cheap pre-filter on lock-free stats (loosest load factor, 6.5): Map::sparse() decides under
-// the lock, so a map that is not sparse costs one short hold at most.
+// A cheap pre-filter on lock-free stats: Map::sparse() decides under the lock, so a map that is
+// not sparse costs one short hold at most. The stats do not say the map's profile, so the mark is
+// taken at Go122's load factor, the larger one: every map Map::sparse() accepts passes.
 bool may_be_sparse(const MapStats& s) {
-  return !s.growing && s.log2_buckets > 0 && s.entries * 16 < 13 * s.buckets;
+  static_assert(go::load_factor_num(Profile::Go122) >= go::load_factor_num(Profile::Go121));
+  return !s.growing && s.log2_buckets > 0 && internal::below_low_water(s.entries, s.buckets, Profile::Go122);
 }
 
 }  // namespace
@@ -89,10 +84,10 @@ struct Collector::Entry {
   // Bookkeeping of the cycles (only touched under State::cycle_mutex).
   bool seen = false;  // last_write_progress is valid
   std::uint64_t last_write_progress = 0;
-  double ns_per_bucket = 0;              // EWMA of the cost of one evacuated bucket; 0: unmeasured
-  std::size_t last_slice = 0;            // buckets asked of the previous slice
-  std::uint64_t driven_grow = 0;         // grow_serial of the grow the collector works on
-  std::int64_t driven_bytes_change = 0;  // table bytes changed during our holds in that grow
+  double ns_per_bucket = 0;          // EWMA of the cost of one evacuated bucket; 0: unmeasured
+  std::size_t last_slice = 0;        // buckets asked of the previous slice
+  bool reclaim_seen = false;         // last_reclaimed is valid
+  std::uint64_t last_reclaimed = 0;  // the map's maintenance_reclaimed_bytes_total when last read
 };
 
 struct Collector::State {
@@ -233,6 +228,7 @@ void Collector::run_cycle() {
     if (!s) {
       continue;
     }
+    credit_reclaimed(*entry, *s);
     const std::uint64_t progress = write_progress(*s);
     const bool no_write_progress = entry->seen && progress == entry->last_write_progress;
     entry->seen = true;
@@ -303,7 +299,7 @@ bool Collector::start_shrink(Entry& entry) {
     return false;
   }
   state_->pauses.record(slice->held);
-  account(entry, *slice);
+  credit_reclaimed(entry, slice->after);
   if (slice->shrink_started) {
     state_->shrinks_started.fetch_add(1, std::memory_order_relaxed);
   }
@@ -338,32 +334,26 @@ bool Collector::drive(Entry& entry, Clock::time_point deadline) {
       }
     }
     state_->evacuated.fetch_add(slice->evacuated, std::memory_order_relaxed);
-    account(entry, *slice);
+    credit_reclaimed(entry, slice->after);
     if (!slice->after.growing || slice->evacuated == 0) {
       return true;
     }
   }
 }
 
-// Reclaimed bytes: the net drop of table bytes over the holds the collector spent on one grow,
-// credited when a hold of ours finished it. Owners' writes between holds are not counted, and a
-// grow that an owner's write finished credits nothing.
-void Collector::account(Entry& entry, const MaintenanceSlice& slice) {
-  const std::uint64_t serial = grow_serial(slice.after);
-  if (serial != entry.driven_grow) {
-    entry.driven_grow = serial;
-    entry.driven_bytes_change = 0;
-  }
-  entry.driven_bytes_change += table_bytes(slice.after) - table_bytes(slice.before);
-  if (slice.after.growing) {
-    return;
-  }
-  if (entry.driven_bytes_change < 0) {
-    const auto freed = static_cast<std::uint64_t>(-entry.driven_bytes_change);
+// Reclaimed bytes: the map counts what its table shrank by over each shrink and each grow that
+// evacuate() worked on, when that grow ends, whoever evacuated its last bucket (a slice of ours or
+// an owner's write). The collector credits the growth of that count from the first time it read
+// the map, so a grow ended between two reads is counted at the next one, and nothing twice.
+void Collector::credit_reclaimed(Entry& entry, const MapStats& stats) {
+  const std::uint64_t total = stats.maintenance_reclaimed_bytes_total;
+  if (entry.reclaim_seen && total > entry.last_reclaimed) {
+    const std::uint64_t freed = total - entry.last_reclaimed;
     state_->reclaimed.fetch_add(freed, std::memory_order_relaxed);
     state_->reclaimed_since_trim += freed;
   }
-  entry.driven_bytes_change = 0;
+  entry.reclaim_seen = true;
+  entry.last_reclaimed = total;
 }
 
 CollectorStats Collector::stats() const {

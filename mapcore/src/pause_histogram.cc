@@ -7,8 +7,11 @@ namespace {
 
 constexpr std::array<std::uint64_t, kPauseBoundsSeconds.size()> bounds_in_nanoseconds() {
   std::array<std::uint64_t, kPauseBoundsSeconds.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i)
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    // The bounds are positive, so adding 0.5 rounds to nearest (std::lround is not constexpr).
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings)
     out[i] = static_cast<std::uint64_t>(kPauseBoundsSeconds[i] * 1e9 + 0.5);
+  }
   return out;
 }
 

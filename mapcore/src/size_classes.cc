@@ -24,7 +24,9 @@ std::size_t go_rounded_size(std::size_t bytes) noexcept {
   if (bytes < kMaxSmallSize) {
     return *std::lower_bound(kClassSizes.begin(), kClassSizes.end(), bytes);
   }
-  if (bytes + kPageSize < bytes) return bytes;
+  if (bytes + kPageSize < bytes) {
+    return bytes;  // would overflow: no page rounding near SIZE_MAX
+  }
   return (bytes + kPageSize - 1) / kPageSize * kPageSize;
 }
 

@@ -7,7 +7,7 @@
 
 #include <mapscope/config/config_error.h>
 
-#include "basic_auth.h"
+#include "http/basic_auth.h"
 #include "http_client.h"
 #include "mapscope/exporter/exporter.h"
 
@@ -17,10 +17,10 @@ namespace {
 using exporter::Exporter;
 using exporter::WebConfig;
 
-// A bcrypt hash of `password` at the lowest cost, as htpasswd -B would write it.
-std::string bcrypt(const std::string& password) {
+// A bcrypt hash of `password` at `cost` (the lowest by default), as htpasswd -B would write it.
+std::string bcrypt(const std::string& password, unsigned long cost = 4) {
   char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2y$", 4, nullptr, 0, setting, sizeof setting), nullptr);
+  EXPECT_NE(crypt_gensalt_rn("$2y$", cost, nullptr, 0, setting, sizeof setting), nullptr);
   crypt_data data{};
   const char* hash = crypt_rn(password.c_str(), setting, &data, sizeof data);
   EXPECT_NE(hash, nullptr);
@@ -62,6 +62,7 @@ TEST_F(BasicAuthServer, Accepts200WithRightCredentials) {
 
 TEST_F(BasicAuthServer, HealthzNeedsNoCredentials) {
   EXPECT_EQ(http_get(port(), "/healthz").status, 200);
+  EXPECT_EQ(http_get(port(), "/-/healthy").status, 200);
 }
 
 TEST_F(BasicAuthServer, NewUsersApplyLiveAndForgetRememberedCredentials) {
@@ -71,6 +72,55 @@ TEST_F(BasicAuthServer, NewUsersApplyLiveAndForgetRememberedCredentials) {
   EXPECT_EQ(http_get(port(), "/metrics", basic_auth_header("carol", "pw")).status, 200);
   exporter_.set_web_config(std::nullopt);
   EXPECT_EQ(http_get(port(), "/metrics").status, 200);
+}
+
+std::string authorization(const std::string& user, const std::string& password) {
+  std::string line = basic_auth_header(user, password);  // "Authorization: Basic ...\r\n"
+  return line.substr(std::string("Authorization: ").size(),
+                     line.size() - std::string("Authorization: \r\n").size());
+}
+
+TEST(BasicAuthCost, RepeatedCredentialsCostOneBcryptWhetherRightOrWrong) {
+  exporter::BasicAuth auth;
+  auth.set_config(WebConfig{{{"alice", bcrypt("s3cret")}}});
+  const std::string wrong = authorization("alice", "guess");
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_FALSE(auth.allowed(wrong.c_str()));
+  }
+  EXPECT_EQ(auth.bcrypt_runs(), 1u) << "a repeated wrong password is answered from memory";
+  const std::string right = authorization("alice", "s3cret");
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_TRUE(auth.allowed(right.c_str()));
+  }
+  EXPECT_EQ(auth.bcrypt_runs(), 2u);
+  EXPECT_FALSE(auth.allowed(authorization("alice", "guess2").c_str()));
+  EXPECT_FALSE(auth.allowed(authorization("mallory", "s3cret").c_str()));
+  EXPECT_EQ(auth.bcrypt_runs(), 4u) << "new passwords and unknown users cost one each";
+  EXPECT_FALSE(auth.allowed(authorization("alice", "s3cret\n").c_str()))
+      << "the hash key tells passwords apart";
+}
+
+TEST(BasicAuthCost, ManyWrongPasswordsDoNotEvictTheRightOne) {
+  exporter::BasicAuth auth;
+  auth.set_config(WebConfig{{{"alice", bcrypt("s3cret")}}});
+  const std::string right = authorization("alice", "s3cret");
+  ASSERT_TRUE(auth.allowed(right.c_str()));
+  for (int i = 0; i < 1500; ++i) {  // more than the cache holds
+    EXPECT_FALSE(auth.allowed(authorization("alice", "wrong" + std::to_string(i)).c_str()));
+  }
+  const std::uint64_t runs = auth.bcrypt_runs();
+  EXPECT_TRUE(auth.allowed(right.c_str()));
+  EXPECT_EQ(auth.bcrypt_runs(), runs) << "the scraper's credentials are still remembered";
+}
+
+TEST(BasicAuthCost, UnknownUsersCostTheHighestConfiguredCost) {
+  exporter::BasicAuth auth;
+  EXPECT_EQ(auth.unknown_user_cost(), 0u);
+  auth.set_config(WebConfig{{{"alice", bcrypt("a", 4)}, {"bob", bcrypt("b", 6)}, {"carol", bcrypt("c", 5)}}});
+  EXPECT_EQ(auth.unknown_user_cost(), 6u);
+  EXPECT_FALSE(auth.allowed(authorization("mallory", "a").c_str()));
+  auth.set_config(WebConfig{{{"alice", bcrypt("a", 4)}}});
+  EXPECT_EQ(auth.unknown_user_cost(), 4u) << "follows the users on a reload";
 }
 
 TEST(BasicAuthHeader, ParsesUserAndPasswordWithColons) {

@@ -9,6 +9,7 @@
 
 #include <mapcore/map.h>
 
+#include "exposition.h"
 #include "http_client.h"
 #include "mapscope/exporter/exporter.h"
 
@@ -54,6 +55,8 @@ TEST(Endpoints, LandingPageListsTrackedMapsWithTheirNumbers) {
 TEST(Endpoints, HealthAndReadiness) {
   Exporter exporter = make_exporter();
   EXPECT_EQ(http_get(exporter.port(), "/healthz").status, 200);
+  EXPECT_EQ(http_get(exporter.port(), "/-/healthy").status, 200);
+  EXPECT_EQ(http_request(exporter.port(), "POST", "/-/healthy").status, 405);
   EXPECT_EQ(http_get(exporter.port(), "/-/ready").status, 200);
   EXPECT_EQ(http_request(exporter.port(), "HEAD", "/healthz").status, 200);
   EXPECT_EQ(http_request(exporter.port(), "POST", "/healthz").status, 405);
@@ -66,9 +69,45 @@ TEST(Endpoints, UnknownPathsAre404AndWrongMethods405) {
   }
   HttpResponse post = http_request(exporter.port(), "POST", "/metrics");
   EXPECT_EQ(post.status, 405);
-  EXPECT_EQ(post.headers["allow"], "GET");
+  EXPECT_EQ(post.headers["allow"], "GET, HEAD");
   EXPECT_EQ(http_request(exporter.port(), "DELETE", "/").status, 405);
   EXPECT_EQ(http_request(exporter.port(), "PUT", "/debug/maps").status, 405);
+}
+
+TEST(Endpoints, HeadAnswersEveryGetEndpointWithItsHeadersAndNoBody) {
+  IntMap map;
+  map.insert_or_assign(1, 1);
+  Exporter exporter = make_exporter();
+  const auto handle = exporter.track("m", map);
+  for (const char* path : {"/metrics", "/", "/debug/maps", "/healthz", "/-/healthy", "/-/ready"}) {
+    HttpConnection connection(exporter.port());
+    const HttpResponse get = connection.request("GET", path);
+    const HttpResponse head = connection.request("HEAD", path);
+    ASSERT_EQ(get.status, 200) << path;
+    EXPECT_EQ(head.status, 200) << path;
+    EXPECT_EQ(head.headers.at("content-type"), get.headers.at("content-type")) << path;
+    EXPECT_TRUE(head.body.empty()) << path;
+    EXPECT_EQ(connection.request("GET", "/healthz").body, "OK\n") << path << ": no body was left behind";
+  }
+}
+
+TEST(Endpoints, ConnectionsAreKeptAliveForTheNextRequest) {
+  IntMap map;
+  Exporter exporter = make_exporter();
+  const auto handle = exporter.track("m", map);
+  HttpConnection connection(exporter.port());
+  for (int scrape = 0; scrape < 5; ++scrape) {
+    map.insert_or_assign(scrape, scrape);
+    const HttpResponse response = connection.request("GET", "/metrics", "Accept-Encoding: identity\r\n");
+    ASSERT_EQ(response.status, 200) << "scrape " << scrape << " on the same connection";
+    EXPECT_EQ(response.headers.at("connection"), "keep-alive");
+    EXPECT_EQ(parse_exposition(response.body).value("mapcore_map_entries", {{"map", "m"}}), scrape + 1.0);
+  }
+  EXPECT_EQ(connection.request("GET", "/nope").status, 404);
+  EXPECT_EQ(connection.request("GET", "/-/ready").status, 200) << "an error answer keeps the connection too";
+  const HttpResponse closing = connection.request("GET", "/healthz", "Connection: close\r\n");
+  EXPECT_EQ(closing.headers.at("connection"), "close");
+  EXPECT_EQ(connection.request("GET", "/healthz").status, 0) << "closed as announced";
 }
 
 TEST(Endpoints, ReloadCallsTheHandlerOnPostOnly) {

@@ -7,7 +7,7 @@
 
 #include "exposition.h"
 #include "exposition_writer.h"
-#include "gzip.h"
+#include "http/gzip.h"
 #include "http_client.h"
 #include "mapscope/exporter/exporter.h"
 

@@ -362,7 +362,7 @@ TEST(GoTargetMetrics, AnExporterServesGoAndMapcoreMapsAsOneFamily) {
   }
   EXPECT_EQ(type_lines, 1U) << "one family, both maps' series";
   EXPECT_EQ(e.count("mapcore_map_operations_total"), 3U) << "the mapcore map's counters only";
-  EXPECT_TRUE(e.value("mapscope_collector_duration_seconds", {{"collector", "go"}}));
+  EXPECT_TRUE(e.value("mapscope_scrape_collector_duration_seconds", {{"collector", "go"}}));
 }
 
 }  // namespace

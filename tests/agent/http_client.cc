@@ -1,4 +1,5 @@
-// A minimal blocking HTTP/1.1 client over a TCP socket (Connection: close, body read to EOF).
+// A minimal blocking HTTP/1.1 client over a TCP socket: Connection: close with the body read to EOF, or a
+// kept-alive connection with bodies read by Content-Length.
 #include "http_client.h"
 
 #include <arpa/inet.h>
@@ -50,7 +51,66 @@ HttpResponse parse_response(const std::string& raw) {
   return response;
 }
 
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    return -1;
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
+
+HttpConnection::HttpConnection(std::uint16_t port) : fd_(connect_loopback(port)) {}
+
+HttpConnection::~HttpConnection() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+}
+
+HttpResponse HttpConnection::request(const std::string& method, const std::string& path,
+                                     const std::string& extra_headers) {
+  const std::string request =
+      method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+  if (fd_ < 0 || !send_all(fd_, request)) {
+    return {};
+  }
+  char buffer[65536];
+  const auto receive = [&] {
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n > 0) {
+      pending_.append(buffer, static_cast<std::size_t>(n));
+    }
+    return n > 0;
+  };
+  while (pending_.find("\r\n\r\n") == std::string::npos) {
+    if (!receive()) {
+      return {};
+    }
+  }
+  const std::size_t head_size = pending_.find("\r\n\r\n") + 4;
+  HttpResponse response = parse_response(pending_.substr(0, head_size));
+  const auto length = response.headers.find("content-length");
+  const std::size_t body_size =
+      method == "HEAD" || length == response.headers.end() ? 0 : std::stoul(length->second);
+  while (pending_.size() < head_size + body_size) {
+    if (!receive()) {
+      return {};
+    }
+  }
+  response.body = pending_.substr(head_size, body_size);
+  pending_.erase(0, head_size + body_size);
+  return response;
+}
 
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& path,
                           const std::string& extra_headers) {

@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "mapscope/exporter/logger.h"
-#include "process_source.h"
+#include "sources/process_source.h"
 
 namespace mapscope::testing {
 namespace {
@@ -30,6 +30,24 @@ TEST(ProcStat, BootTime) {
   EXPECT_FALSE(exporter::parse_boot_time("cpu 1\n"));
 }
 
+TEST(NetDev, SumsEveryInterface) {
+  const std::string text =
+      "Inter-|   Receive                                                |  Transmit\n"
+      " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo "
+      "colls "
+      "carrier compressed\n"
+      "    lo:  1000      10    0    0    0     0          0         0     1000      10    0    0    0     0 "
+      "      0          0\n"
+      "  eth0: 123456    100    0    0    0     0          0         0    65432      90    0    0    0     0 "
+      "      0          0\n";
+  const auto totals = exporter::parse_net_dev(text);
+  ASSERT_TRUE(totals);
+  EXPECT_EQ(totals->receive_bytes, 124456u);
+  EXPECT_EQ(totals->transmit_bytes, 66432u);
+  EXPECT_FALSE(exporter::parse_net_dev("Inter-| x\n face |y\n"));
+  EXPECT_FALSE(exporter::parse_net_dev("  eth0: 1 2 3\n"));
+}
+
 TEST(ProcessSource, ExposesTheStandardSetWithPlausibleValues) {
   exporter::ProcessSource source;
   std::vector<prometheus::MetricFamily> families;
@@ -43,7 +61,7 @@ TEST(ProcessSource, ExposesTheStandardSetWithPlausibleValues) {
   for (const char* name :
        {"process_cpu_seconds_total", "process_open_fds", "process_max_fds", "process_virtual_memory_bytes",
         "process_virtual_memory_max_bytes", "process_resident_memory_bytes", "process_start_time_seconds",
-        "process_threads"}) {
+        "process_threads", "process_network_receive_bytes_total", "process_network_transmit_bytes_total"}) {
     EXPECT_TRUE(values.contains(name)) << name;
   }
   EXPECT_GT(values["process_resident_memory_bytes"], 1e5);

@@ -137,7 +137,10 @@ TEST(Sources, FailingInvalidAndDuplicateFamiliesAreLeftOut) {
   EXPECT_EQ(e.types.count("bad_label_gauge"), 0u);
   EXPECT_EQ(e.count("mapscope_tracked_maps"), 1u);
   EXPECT_EQ(response.body.find("bad-name"), std::string::npos);
-  EXPECT_TRUE(e.value("mapscope_collector_duration_seconds", {{"collector", "badnames"}}));
+  EXPECT_TRUE(e.value("mapscope_scrape_collector_duration_seconds", {{"collector", "badnames"}}));
+  EXPECT_EQ(e.value("mapscope_scrape_collector_success", {{"collector", "badnames"}}), 1.0)
+      << "families dropped for their names do not make the source fail";
+  EXPECT_EQ(e.value("mapscope_scrape_collector_success", {{"collector", "failing"}}), 0.0);
   EXPECT_EQ(log.count("cannot read"), 1u);
   http_get(exporter.port(), "/metrics");
   EXPECT_EQ(log.count("cannot read"), 1u) << "each problem is logged once";

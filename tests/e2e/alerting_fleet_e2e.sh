@@ -16,7 +16,6 @@ e2e_setup alerting-fleet
 
 AGENT=$(e2e_find_agent)
 JOB=mapscope-e2e    # MapscopeAgentDown watches jobs named mapscope*
-SCALE=60            # 15m windows become 15s, for: 5m becomes 5s
 CHECKS=("$E2E_PYTHON" -B "$E2E_LIB_DIR/e2e_checks.py")
 
 # The five maps, small so that everything happens within seconds. A warm-up phase of lookups on the empty map
@@ -70,84 +69,43 @@ EOF
 "$AGENT" --check-config --config.file "$E2E_TMP/agent.yml" >/dev/null || e2e_fail "the test configuration is invalid"
 MAPS=frozen-midgrow,frozen-midgrow-active,drained,drained-active,healthy-churn
 
-# The shipped rules, time constants scaled and nothing else; promtool must accept the copy as it does the original.
-"$E2E_PYTHON" -B "$E2E_SOURCE_DIR/alerts/scale_rules.py" --factor "$SCALE" \
-  "$E2E_SOURCE_DIR/alerts/mapscope.rules.yml" "$E2E_TMP/rules.yml"
-promtool check rules "$E2E_TMP/rules.yml" >/dev/null || e2e_fail "promtool rejects the scaled rules"
-
-e2e_start_webhook webhook "$E2E_TMP/notifications.jsonl"
-WEBHOOK_PORT=$E2E_LAST_PORT
-cat >"$E2E_TMP/alertmanager.yml" <<EOF
-route:
-  receiver: webhook
-  group_by: [alertname, instance, map]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: webhook
-    webhook_configs:
-      - url: http://127.0.0.1:$WEBHOOK_PORT/alerts
-        send_resolved: true
-EOF
-amtool check-config "$E2E_TMP/alertmanager.yml" >/dev/null || e2e_fail "amtool rejects the test configuration"
-e2e_start_alertmanager alertmanager "$E2E_TMP/alertmanager.yml"
-AM_PORT=$E2E_LAST_PORT
-
 # Prometheus first, on the agents' future ports, so it scrapes them from their first second.
 e2e_pick_port
 AGENT_A=127.0.0.1:$E2E_LAST_PORT
 e2e_pick_port
 AGENT_B=127.0.0.1:$E2E_LAST_PORT
-cat >"$E2E_TMP/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $E2E_TMP/rules.yml
-alerting:
-  alertmanagers:
-    - static_configs:
-        - targets: ["127.0.0.1:$AM_PORT"]
-scrape_configs:
-  - job_name: $JOB
-    static_configs:
-      - targets: ["$AGENT_A", "$AGENT_B"]
-EOF
-promtool check config "$E2E_TMP/prometheus.yml" >/dev/null || e2e_fail "promtool rejects the test configuration"
-e2e_start_prometheus prometheus "$E2E_TMP/prometheus.yml"
-PROM=http://127.0.0.1:$E2E_LAST_PORT
+e2e_start_alerting_stack "$JOB" "$AGENT_A" "$AGENT_B"
+PROM=$E2E_PROM
 
 # Prometheus discovers static targets a few seconds after it starts; the agents start once it knows them, so their
 # first seconds (the fills, the collector's work on the twins) are scraped.
-e2e_wait_for 30 "Prometheus to discover the agents' addresses" \
+e2e_wait_for 60 "Prometheus to discover the agents' addresses" \
   "${CHECKS[@]}" targets-up --prometheus "$PROM" --job "$JOB" --count 2 --discovered >/dev/null
 START=$(date +%s)
 e2e_start_agent_at agent-a "$AGENT" "${AGENT_A##*:}" --config.file "$E2E_TMP/agent.yml"
 e2e_start_agent_at agent-b "$AGENT" "${AGENT_B##*:}" --config.file "$E2E_TMP/agent.yml"
 INSTANCES=$AGENT_A,$AGENT_B
-e2e_wait_for 20 "both agents up in Prometheus" \
+e2e_wait_for 60 "both agents up in Prometheus" \
   "${CHECKS[@]}" targets-up --prometheus "$PROM" --job "$JOB" --count 2 >/dev/null
 
 # Scaled timeline: the frozen map stops writing ~5 s in; 15 s later its grow is old enough and its 15 s
 # evacuation window empty, 5 s of for: later it fires. The drained map turns sparse ~4 s in and fires 15 s later.
 e2e_log "waiting for the alerts to reach the webhook"
 e2e_wait_for 120 "MapscopeSparseMap for drained at the webhook" "${CHECKS[@]}" webhook-has \
-  --log "$E2E_TMP/notifications.jsonl" --alert MapscopeSparseMap --map drained --instances "$INSTANCES" >/dev/null
+  --log "$E2E_NOTIFICATIONS" --alert MapscopeSparseMap --map drained --instances "$INSTANCES" >/dev/null
 e2e_wait_for 120 "MapscopeOldBucketsRetained for frozen-midgrow at the webhook" "${CHECKS[@]}" webhook-has \
-  --log "$E2E_TMP/notifications.jsonl" --alert MapscopeOldBucketsRetained --map frozen-midgrow \
+  --log "$E2E_NOTIFICATIONS" --alert MapscopeOldBucketsRetained --map frozen-midgrow \
   --instances "$INSTANCES" >/dev/null
 FIRED_AFTER=$(($(date +%s) - START))
 # The twins ran the same timeline; a few more evaluations make sure nothing of theirs was about to arrive.
 sleep 5
 
 e2e_log "alerts at the webhook and in Prometheus's ALERTS history"
-"${CHECKS[@]}" alerts --prometheus "$PROM" --log "$E2E_TMP/notifications.jsonl" --start "$START" \
+"${CHECKS[@]}" alerts --prometheus "$PROM" --log "$E2E_NOTIFICATIONS" --start "$START" \
   --alert MapscopeOldBucketsRetained --severity warning --job "$JOB" --instances "$INSTANCES" \
   --fires-for frozen-midgrow --never-for frozen-midgrow-active,healthy-churn --never-pending ||
   e2e_fail "MapscopeOldBucketsRetained"
-"${CHECKS[@]}" alerts --prometheus "$PROM" --log "$E2E_TMP/notifications.jsonl" --start "$START" \
+"${CHECKS[@]}" alerts --prometheus "$PROM" --log "$E2E_NOTIFICATIONS" --start "$START" \
   --alert MapscopeSparseMap --severity warning --job "$JOB" --instances "$INSTANCES" \
   --fires-for drained --never-for drained-active,healthy-churn || e2e_fail "MapscopeSparseMap"
 
@@ -161,10 +119,5 @@ e2e_log "the overview dashboard over the fleet of two"
   "$E2E_SOURCE_DIR/dashboards/mapscope-overview.json" || e2e_fail "fleet aggregation"
 
 e2e_log "every notification received:"
-"$E2E_PYTHON" -c 'import json, sys
-for line in open(sys.argv[1]):
-    for a in json.loads(line)["body"]["alerts"]:
-        l = a["labels"]
-        print("  %-8s %-28s %-22s %s" % (a["status"], l["alertname"], l.get("map", "-"), l.get("instance", "-")))' \
-  "$E2E_TMP/notifications.jsonl" >&2
+"${CHECKS[@]}" notifications --log "$E2E_NOTIFICATIONS" >&2
 e2e_log "PASS in $(($(date +%s) - START)) s (both alerts at the webhook ${FIRED_AFTER} s after the agents started)"

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# `./mapscope demo`: the agent on its embedded default configuration, Debian's prometheus scraping it every second
+# `./mapscope demo`: the agent on its embedded default configuration, also watching a small Go service with a
+# leaking map (tests/e2e/go_leaky_service, built here with Debian's go), Debian's prometheus scraping it every second
 # with the shipped rules (alerts/mapscope.rules.yml), and prometheus-alertmanager sending every mapscope alert to a
 # small webhook receiver that prints it here. All on loopback; Ctrl-C or SIGTERM stops everything and removes the
 # temporary data.
 #
 # usage: demo.sh [--fast] [--free-ports] [-- AGENT_ARGS...]
 #   --fast        load a copy of the rules whose time constants are divided by 60 (alerts/scale_rules.py), so the
-#                 leak alert fires about half a minute after the frozen map stops writing instead of 20 minutes
+#                 leak alerts fire within a minute (about half a minute after a map stops writing) instead of 20
 #   --free-ports  pick free ports instead of the usual ones (agent 8931, Prometheus 9090, Alertmanager 9093)
-#   AGENT_ARGS    passed to mapscope-agent, e.g. -- --config.file config/examples/tiny.yaml
+#   AGENT_ARGS    passed to mapscope-agent, e.g. -- --config.file config/examples/tiny.yaml (the Go service is
+#                 then added to that file's go_targets by its pid)
 # Environment: MAPSCOPE_AGENT (the binary; default build/bin of the source tree).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { sed -n '7,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '8,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 FAST=0
 FREE_PORTS=0
@@ -38,6 +40,23 @@ for tool in prometheus prometheus-alertmanager; do
   command -v "$tool" >/dev/null || e2e_fail "$tool not found: install Debian's $tool (./mapscope install)"
 done
 
+# The Go service: main.sessions loaded once and frozen mid-doubling from 2^15 buckets (a 4.5 MiB old array),
+# main.cache written all the time. The agent watches it by executable, so a restart of it is followed.
+e2e_log "building the Go service with $(/usr/bin/go version 2>/dev/null || echo 'no go')"
+GO_SERVICE=$E2E_TMP/bin/leaky-service
+mkdir -p "$E2E_TMP/bin"
+e2e_build_go_program "$E2E_LIB_DIR/go_leaky_service" "$GO_SERVICE"
+e2e_start go-service "$GO_SERVICE" -leak-log2 15
+GO_PID=$E2E_LAST_PID
+if [[ " ${AGENT_ARGS[*]} " == *" --config.file"* ]]; then
+  AGENT_ARGS+=("--go.pid=$GO_PID")
+else
+  { "$AGENT" --print-default-config
+    printf 'go_targets:\n  - name: leaky-service\n    exe: %s\n' "$GO_SERVICE"
+  } >"$E2E_TMP/agent.yml"
+  AGENT_ARGS+=(--config.file "$E2E_TMP/agent.yml")
+fi
+
 # demo_port USUAL: the usual port when it is free (and --free-ports is not given), else a free one.
 demo_port() {
   if ((FREE_PORTS == 0)) && e2e_port_free "$1"; then
@@ -60,7 +79,7 @@ WEBHOOK_PORT=$E2E_LAST_PORT
 cat >"$E2E_TMP/alertmanager.yml" <<EOF
 route:
   receiver: terminal
-  group_by: [alertname, instance, map]
+  group_by: [alertname, instance, target, map]
   group_wait: 5s
   group_interval: 30s
   repeat_interval: 4h
@@ -113,12 +132,14 @@ cat <<EOF
 
 mapscope demo is running. Ctrl-C stops everything.
   agent         http://127.0.0.1:$AGENT_PORT/   (metrics /metrics, maps /debug/maps)
+  Go service    pid $GO_PID, watched as target leaky-service: main.sessions keeps its old buckets;
+                \`kill -USR1 $GO_PID\` writes every key again, which finishes the grow (the runbook's first fix)
   Prometheus    http://127.0.0.1:$PROM_PORT/   (alerts /alerts, rules /rules), scraping every 1 s with
                 $RULES_NOTE
   Alertmanager  http://127.0.0.1:$AM_PORT/   (alerts go to the webhook below and are printed here)
   webhook       http://127.0.0.1:$WEBHOOK_PORT/demo
   Grafana       add a Prometheus data source for http://127.0.0.1:$PROM_PORT with a scrape interval of 1s and
-                load dashboards/*.json (docs/dashboards.md)
+                load dashboards/*.json (docs/dashboards.md; mapscope Go processes shows the Go service)
   data          $E2E_TMP (removed at exit)
 
 EOF
@@ -133,14 +154,15 @@ while True:
     for line in lines[seen:]:
         for a in json.loads(line)["body"].get("alerts", []):
             l = a["labels"]
-            print("[alert] %-8s %-32s severity=%-8s instance=%s map=%s" % (a["status"], l.get("alertname"),
-                  l.get("severity"), l.get("instance", "-"), l.get("map", "-")), flush=True)
+            print("[alert] %-8s %-32s severity=%-8s instance=%s target=%s map=%s" % (
+                a["status"], l.get("alertname"), l.get("severity"), l.get("instance", "-"), l.get("target", "-"),
+                l.get("map", "-")), flush=True)
     seen = len(lines)
     time.sleep(1)' "$E2E_TMP/notifications.jsonl"
 
 # Runs until a signal; a server that dies on its own ends the demo with its log.
 while true; do
-  for name in agent prometheus alertmanager webhook alert-printer; do
+  for name in agent go-service prometheus alertmanager webhook alert-printer; do
     pid=$(e2e_pid_of "$name")
     if [[ -z $pid ]] || ! e2e_alive "$pid"; then
       e2e_fail "$name stopped unexpectedly"

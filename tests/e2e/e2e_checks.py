@@ -5,17 +5,21 @@ Subcommands (each prints what it saw and exits 0 when the check holds, 1 when it
   targets-up  --prometheus URL --job JOB --count N [--discovered]
       N active targets of JOB are up, or with --discovered known to the scrape loop whatever their health
       (wait conditions).
-  webhook-has --log FILE --alert NAME --map MAP --instances A,B
-      the webhook received a firing notification of NAME for MAP from every instance (a wait condition).
-  dashboards  --prometheus URL --start UNIX --instances A,B --job JOB --maps M1,M2 DASHBOARD.json...
+  webhook-has --log FILE --alert NAME [--map MAP] [--target T] [--status firing|resolved] --instances A,B
+      the webhook received a notification of NAME (firing by default) for MAP, of Go target T when given, from
+      every instance (a wait condition).
+  dashboards  --prometheus URL --start UNIX --instances A,B --job JOB --maps M1,M2 [--targets T1,T2] DASHBOARD.json...
       every variable resolves to the expected values and every panel query returns at least one series with a
       number in it over [start, now], with the variables set to All and to an explicit selection of every value.
   fleet       --prometheus URL --instances A,B DASHBOARD.json
       every query of the dashboard covers each instance: it returns data for each alone, and its result for both
       is either per instance (an `instance` label showing both) or a sum or count that adds up the instances'.
+  notifications --log FILE
+      prints every notification the webhook received, one line each (status, alert, instance, target, map).
   alerts      --prometheus URL --log FILE --start UNIX --alert NAME --severity S --job JOB --instances A,B
-              --fires-for MAP --never-for M1,M2 [--never-pending]
-      the webhook got NAME firing for MAP on every instance with labels alertname, map, instance, job, severity;
+              --fires-for MAP --never-for M1,M2 [--target T] [--never-pending]
+      the webhook got NAME firing for MAP on every instance with labels alertname, map, instance, job, severity
+      (and target T, for the maps of a watched Go program);
       never for the other maps, which ALERTS in Prometheus never showed firing (nor pending with
       --never-pending) since start.
 """
@@ -69,18 +73,28 @@ def read_notifications(path):
     return alerts
 
 
-def firing_instances(path, alert_name, map_name):
+def notified_instances(path, alert_name, labels, status="firing"):
+    """The instances the webhook got a notification from of alert_name in `status`, with these labels."""
     return {a["labels"].get("instance") for _, a in read_notifications(path)
-            if a.get("status") == "firing" and a["labels"].get("alertname") == alert_name
-            and a["labels"].get("map") == map_name}
+            if a.get("status") == status and a["labels"].get("alertname") == alert_name
+            and all(a["labels"].get(k) == v for k, v in labels.items())}
 
 
 def webhook_has(args):
-    seen = firing_instances(args.log, args.alert, args.map)
+    labels = {k: v for k, v in (("map", args.map), ("target", args.target)) if v is not None}
+    seen = notified_instances(args.log, args.alert, labels, args.status)
     wanted = set(split_list(args.instances))
-    print(f"{args.alert} firing for map {args.map} received from: {', '.join(sorted(seen)) or 'none'}")
+    print(f"{args.alert} {args.status} for {labels} received from: {', '.join(sorted(seen)) or 'none'}")
     if not wanted <= seen:
         raise CheckFailed(f"still missing {', '.join(sorted(wanted - seen))}")
+
+
+def notifications(args):
+    for status, alert in read_notifications(args.log):
+        labels = alert["labels"]
+        print("  %-8s %-28s %-22s %-8s %s" % (alert.get("status", status), labels.get("alertname"),
+                                              labels.get("instance", "-"), labels.get("target", "-"),
+                                              labels.get("map", "-")))
 
 
 # --- dashboards ----------------------------------------------------------------------------------------------
@@ -119,7 +133,8 @@ def selections(dashboard, resolved, range_seconds):
 def dashboards(args):
     api = PrometheusApi(args.prometheus)
     end = time.time()
-    expected = {"job": [args.job], "instance": split_list(args.instances), "map": split_list(args.maps)}
+    expected = {"job": [args.job], "instance": split_list(args.instances), "map": split_list(args.maps),
+                "target": split_list(args.targets)}
     failures, total = [], 0
     for path in args.dashboards:
         dashboard = Dashboard(path)
@@ -220,6 +235,8 @@ def alert_history(api, alert_name, start, state):
 def check_alert_labels(alert, args):
     labels = alert["labels"]
     wanted = {"alertname": args.alert, "job": args.job, "severity": args.severity, "map": args.fires_for}
+    if args.target:
+        wanted["target"] = args.target
     for name, value in wanted.items():
         if labels.get(name) != value:
             raise CheckFailed(f"notification label {name}={labels.get(name)!r}, expected {value!r}: {labels}")
@@ -278,9 +295,15 @@ def parse_args(argv):
     p = sub.add_parser("webhook-has")
     p.add_argument("--log", required=True)
     p.add_argument("--alert", required=True)
-    p.add_argument("--map", required=True)
+    p.add_argument("--map")
+    p.add_argument("--target")
+    p.add_argument("--status", choices=("firing", "resolved"), default="firing")
     p.add_argument("--instances", required=True)
     p.set_defaults(run=webhook_has)
+
+    p = sub.add_parser("notifications")
+    p.add_argument("--log", required=True)
+    p.set_defaults(run=notifications)
 
     p = sub.add_parser("dashboards")
     p.add_argument("--prometheus", required=True)
@@ -288,6 +311,7 @@ def parse_args(argv):
     p.add_argument("--instances", required=True)
     p.add_argument("--job", required=True)
     p.add_argument("--maps", required=True)
+    p.add_argument("--targets")
     p.add_argument("dashboards", nargs="+")
     p.set_defaults(run=dashboards)
 
@@ -307,6 +331,7 @@ def parse_args(argv):
     p.add_argument("--instances", required=True)
     p.add_argument("--fires-for", required=True)
     p.add_argument("--never-for", required=True)
+    p.add_argument("--target")
     p.add_argument("--never-pending", action="store_true")
     p.set_defaults(run=alerts)
     return parser.parse_args(argv)

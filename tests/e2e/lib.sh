@@ -25,6 +25,8 @@ E2E_USED_PORTS=" "
 E2E_STOP_GRACE=${E2E_STOP_GRACE:-10}
 E2E_LAST_PORT=
 E2E_LAST_PID=
+E2E_PROM=
+E2E_NOTIFICATIONS=
 
 e2e_log() { printf '[%s %s] %s\n' "$E2E_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -229,6 +231,18 @@ e2e_find_agent() {
   printf '%s\n' "$agent"
 }
 
+# e2e_build_go_program SOURCE_DIR OUT: builds the Go module in SOURCE_DIR with Debian's go (go1.19) into OUT.
+# The build cache lives in $MAPSCOPE_GO_WORK_DIR (default: mapscope-go-e2e under $TMPDIR), kept between runs so that
+# only the first build compiles the standard library.
+e2e_build_go_program() {
+  local source=$1 out=$2 work=${MAPSCOPE_GO_WORK_DIR:-${TMPDIR:-/tmp}/mapscope-go-e2e}
+  [[ -x /usr/bin/go ]] || e2e_fail "Debian's go is not installed (/usr/bin/go, package golang-go)"
+  mkdir -p "$work"
+  (cd "$source" && env -i PATH=/usr/bin:/bin HOME="$work" GOCACHE="$work/gocache" GOPATH="$work/gopath" \
+    GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 GOTOOLCHAIN=local /usr/bin/go build -trimpath -o "$out" .) \
+    >"$E2E_TMP/go-build.log" 2>&1 || e2e_fail "go build of $source failed (see go-build.log)"
+}
+
 # e2e_start_agent NAME AGENT [ARGS...]: the agent on a free port, ready when /-/ready answers.
 e2e_start_agent() {
   local name=$1 agent=$2
@@ -270,6 +284,60 @@ e2e_start_alertmanager() {
 e2e_start_webhook() {
   local name=$1 out=$2
   e2e_start_server "$name" / "$E2E_PYTHON" -B "$E2E_LIB_DIR/webhook_receiver.py" --port @PORT@ --out "$out"
+}
+
+# e2e_start_alerting_stack JOB ADDRESS...: the alerting path the end-to-end tests check, on free ports: a copy of
+# the shipped rules whose time constants are divided by 60 (alerts/scale_rules.py; promtool must accept it as it
+# does the original), the webhook receiver writing every notification to $E2E_NOTIFICATIONS, Alertmanager sending
+# it every alert at once (grouped by alertname, instance, target and map; resolved ones too), and Prometheus
+# scraping the agents at ADDRESS... (HOST:PORT) as JOB every second with the copy. Sets E2E_PROM to Prometheus's
+# URL. Start the agents afterwards, once Prometheus has discovered their addresses, so their first seconds are
+# scraped.
+e2e_start_alerting_stack() {
+  local job=$1 targets
+  shift
+  targets=$(printf '"%s", ' "$@")
+  "$E2E_PYTHON" -B "$E2E_SOURCE_DIR/alerts/scale_rules.py" --factor 60 \
+    "$E2E_SOURCE_DIR/alerts/mapscope.rules.yml" "$E2E_TMP/rules.yml"
+  promtool check rules "$E2E_TMP/rules.yml" >/dev/null || e2e_fail "promtool rejects the scaled rules"
+
+  E2E_NOTIFICATIONS=$E2E_TMP/notifications.jsonl
+  e2e_start_webhook webhook "$E2E_NOTIFICATIONS"
+  cat >"$E2E_TMP/alertmanager.yml" <<EOF
+route:
+  receiver: webhook
+  group_by: [alertname, instance, target, map]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: webhook
+    webhook_configs:
+      - url: http://127.0.0.1:$E2E_LAST_PORT/alerts
+        send_resolved: true
+EOF
+  amtool check-config "$E2E_TMP/alertmanager.yml" >/dev/null || e2e_fail "amtool rejects the test configuration"
+  e2e_start_alertmanager alertmanager "$E2E_TMP/alertmanager.yml"
+
+  cat >"$E2E_TMP/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $E2E_TMP/rules.yml
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ["127.0.0.1:$E2E_LAST_PORT"]
+scrape_configs:
+  - job_name: $job
+    static_configs:
+      - targets: [${targets%, }]
+EOF
+  promtool check config "$E2E_TMP/prometheus.yml" >/dev/null || e2e_fail "promtool rejects the test configuration"
+  e2e_start_prometheus prometheus "$E2E_TMP/prometheus.yml"
+  E2E_PROM=http://127.0.0.1:$E2E_LAST_PORT
 }
 
 # e2e_wait_for TIMEOUT DESCRIPTION CMD...: runs CMD every second until it succeeds; fails the script after

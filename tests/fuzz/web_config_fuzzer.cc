@@ -16,7 +16,7 @@
 #include <mapscope/exporter/web_config.h>
 #include <mapscope/config/config_error.h>
 
-#include "basic_auth.h"
+#include "http/basic_auth.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// mapcore against the figures measured on go1.19.8 (go-classic-map.md): when grows start, how
+// mapcore against the figures measured on go1.19.8 (docs/go-map-facts.md): when grows start, how
 // arrays are sized, that only writes evacuate, same-size growth, and that nothing shrinks.
 #include <gtest/gtest.h>
 

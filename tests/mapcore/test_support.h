@@ -17,7 +17,7 @@
 
 namespace mapcore::testing {
 
-// go-classic-map.md: the bucket array of map[int64]int64 per B (buckets held, bytes allocated).
+// docs/go-map-facts.md: the bucket array of map[int64]int64 per B (buckets held, bytes allocated).
 struct GoArray {
   unsigned log2;
   std::uint64_t buckets;

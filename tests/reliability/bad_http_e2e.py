@@ -5,13 +5,13 @@ agent answers a well-formed, authenticated scrape correctly; stalled clients do 
 Each test prints how many inputs it tried; docs/reliability.md quotes them.
 """
 import socket
-import threading
 import time
 import unittest
 
 import agent_harness
 from mapscope_prom.exposition import Exposition
-from reliability_harness import WEB_CONFIG, authorization, many_maps_config, raw_exchange, request, rss_kib, status_of
+from reliability_harness import (WEB_CONFIG, authorization, given_up_by_server, many_maps_config, raw_exchange, request,
+                                 rss_kib, status_of)
 
 MAPS = 20
 AUTH = ("Authorization", authorization())
@@ -139,42 +139,21 @@ class BadInput(unittest.TestCase):
         self.assert_serves()
 
     def test_requests_are_served_while_clients_stall(self):
-        """Fewer stalled connections than HTTP workers (4): every well-formed request is answered at once."""
+        """A few stalled connections hold a few of the HTTP workers: every well-formed request is answered while
+        the stalled ones are still waited for (none was given up). stalled_clients_e2e.py holds 100 and 1,000."""
         stallers = self.open_stallers(3)
         try:
-            time.sleep(0.3)
             took = []
             for _ in range(10):
                 start = time.monotonic()
                 self.assert_serves()
                 took.append(time.monotonic() - start)
             print("with 3 stalled clients, 10 scrapes took at most %.3f s" % max(took))
-            self.assertLess(max(took), 2.0)
+            self.assertEqual([given_up_by_server(c) for c in stallers], [False] * len(stallers),
+                             "the scrapes waited until the agent gave up on a stalled client")
         finally:
             for connection in stallers:
                 connection.close()
-
-    def test_as_many_stalled_clients_as_workers_delay_requests_by_at_most_the_request_timeout(self):
-        """civetweb gives each connection a worker until its request arrives or request_timeout_ms (10 s)
-        passes: with every worker held by a silent client, a request waits for the timeout, then is served
-        (docs/security.md: put nginx in front of an agent that untrusted clients can reach)."""
-        stallers = self.open_stallers(4)
-        try:
-            time.sleep(0.3)
-            start = time.monotonic()
-            answers = []
-            waiter = threading.Thread(target=lambda: answers.append(
-                status_of(raw_exchange(self.agent.port, request("GET", "/metrics", [AUTH]), timeout=20))))
-            waiter.start()
-            waiter.join(25)
-            took = time.monotonic() - start
-            print("with 4 stalled clients (one per worker) a scrape waited %.1f s" % took)
-            self.assertEqual(answers, [200])
-            self.assertLess(took, 12.0)
-        finally:
-            for connection in stallers:
-                connection.close()
-        self.assert_serves()
 
     def open_stallers(self, count):
         """Connections that send nothing, or half a request, and then wait."""

@@ -7,6 +7,7 @@ tests/agent/e2e/.
 """
 import base64
 import os
+import select
 import socket
 import threading
 import time
@@ -149,6 +150,26 @@ def raw_exchange(port, data, timeout=5.0, read=True, shutdown_write=True):
                 break
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def tcp_connections(port, state):
+    """Sockets on this machine whose local port is `port` in a TCP state of /proc/net/tcp ("01" established,
+    "06" TIME_WAIT)."""
+    count = 0
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
+                count += 1
+    return count
+
+
+def given_up_by_server(connection):
+    """Whether the server has stopped waiting for this stalled client: it closed or reset the connection, or sent
+    an answer (an error for the incomplete request); any of these makes the socket readable. Does not wait and
+    consumes nothing (a socket with a timeout cannot be polled with recv: Python would wait out the timeout)."""
+    readable, _, _ = select.select([connection], [], [], 0)
+    return bool(readable)
 
 
 def status_of(response):

@@ -1,21 +1,18 @@
 // Exporter: wires the registries, the built-in sources, the router and the HTTP server together.
 #include "mapscope/exporter/exporter.h"
 
-#include <prometheus/check_names.h>
-
-#include <mapscope/config/labels.h>
 #include <stdexcept>
 
-#include "agent_source.h"
-#include "heap_source.h"
-#include "http_server.h"
+#include "http/http_server.h"
+#include "http/router.h"
 #include "map_registry.h"
-#include "map_source.h"
 #include "mapscope/exporter/logger.h"
-#include "process_source.h"
 #include "reload_status.h"
-#include "router.h"
 #include "source_registry.h"
+#include "sources/agent_source.h"
+#include "sources/heap_source.h"
+#include "sources/map_source.h"
+#include "sources/process_source.h"
 
 namespace mapscope::exporter {
 namespace {
@@ -28,16 +25,8 @@ void check_options(const ExporterOptions& options) {
 }  // namespace
 
 void Exporter::check_labels(const Labels& labels) {
-  for (const auto& [key, value] : labels) {
-    if (const auto problem = config::label_name_problem(key)) {
-      throw std::invalid_argument("label " + key + ": " + *problem);
-    }
-    if (!prometheus::CheckLabelName(key)) {
-      throw std::invalid_argument("label " + key + ": not a valid label name");
-    }
-    if (const auto problem = config::label_value_problem(value)) {
-      throw std::invalid_argument("label " + key + ": " + *problem);
-    }
+  if (const auto problem = labels_problem(labels)) {
+    throw std::invalid_argument(*problem);
   }
 }
 
@@ -113,8 +102,8 @@ void Exporter::check_telemetry_path(const std::string& path) {
     throw std::invalid_argument("telemetry path '" + path +
                                 "' must start with '/', not be '/', and hold no '?', '#' or space");
   }
-  for (const std::string reserved : {"/healthz", "/-/ready", "/-/reload", "/debug/maps"}) {
-    if (path == reserved) {
+  for (const Router::Endpoint& endpoint : Router::fixed_endpoints()) {
+    if (path == endpoint.path) {
       throw std::invalid_argument("telemetry path '" + path + "' is taken by another endpoint");
     }
   }

@@ -1,8 +1,6 @@
 // MapRegistry: tracked maps, their validation and the scrape-side lock.
 #include "map_registry.h"
 
-#include <prometheus/check_names.h>
-
 #include <mapscope/config/labels.h>
 
 #include "mapscope/exporter/logger.h"
@@ -31,16 +29,11 @@ std::string MapRegistry::label_problem(const std::string& name, const Labels& la
   if (const auto problem = config::label_value_problem(name)) {
     return "map name: " + *problem;
   }
+  if (auto problem = labels_problem(labels)) {
+    return std::move(*problem);
+  }
+  std::lock_guard lock(labels_mutex_);
   for (const auto& [key, value] : labels) {
-    if (const auto problem = config::label_name_problem(key)) {
-      return "label " + key + ": " + *problem;
-    }
-    if (!prometheus::CheckLabelName(key)) {
-      return "label " + key + ": not a valid Prometheus label name";
-    }
-    if (const auto problem = config::label_value_problem(value)) {
-      return "label " + key + ": " + *problem;
-    }
     if (exporter_labels_.contains(key)) {
       return "label " + key + " is already one of the exporter's static labels";
     }

@@ -17,8 +17,8 @@
 #include <mapcore/map_stats.h>
 #include <mapcore/pause_histogram.h>
 
-#include "mapscope/exporter/exporter.h"
 #include "mapscope/exporter/handles.h"
+#include "mapscope/exporter/labels.h"
 #include "mapscope/exporter/tracked_map.h"
 
 namespace mapscope::exporter {

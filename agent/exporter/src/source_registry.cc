@@ -49,7 +49,7 @@ void SourceRegistry::unregister(std::uint64_t id) {
   entry->source.reset();
 }
 
-std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
+std::vector<prometheus::MetricFamily> SourceRegistry::collect() const {
   std::vector<std::shared_ptr<Entry>> entries;
   {
     std::lock_guard lock(mutex_);
@@ -60,34 +60,42 @@ std::vector<prometheus::MetricFamily> SourceRegistry::Collect() const {
   }
   std::vector<prometheus::MetricFamily> out;
   auto durations =
-      make_family("mapscope_collector_duration_seconds", "Time each metric source took in the last scrape.",
-                  prometheus::MetricType::Gauge);
+      make_family("mapscope_scrape_collector_duration_seconds",
+                  "Time each metric source took in the last scrape.", prometheus::MetricType::Gauge);
+  auto successes = make_family("mapscope_scrape_collector_success",
+                               "Whether each metric source succeeded in the last scrape (1) or threw (0).",
+                               prometheus::MetricType::Gauge);
   for (const auto& entry : entries) {
     const auto start = std::chrono::steady_clock::now();
     const std::size_t first = out.size();
+    bool succeeded = false;
     {
       std::lock_guard in_use(entry->in_use);
       if (entry->removed) {
         continue;
       }
-      collect_one(*entry, out);
+      succeeded = collect_one(*entry, out);
     }
     keep_valid(out, first, *entry);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     add_gauge(durations, {{"collector", entry->name}}, took.count());
+    add_gauge(successes, {{"collector", entry->name}}, succeeded ? 1 : 0);
   }
   out.push_back(std::move(durations));
+  out.push_back(std::move(successes));
   return out;
 }
 
-void SourceRegistry::collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const {
+bool SourceRegistry::collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const {
   const std::size_t first = out.size();
   try {
     entry.source->collect(out);
+    return true;
   } catch (const std::exception& error) {
     out.resize(first);
     log_once("throw:" + entry.name, "metric source failed; its families are left out of this scrape",
              entry.name + ": " + error.what());
+    return false;
   }
 }
 

@@ -1,10 +1,10 @@
 // SourceRegistry: the MetricSources an Exporter scrapes, and the scrape itself.
 //
-// It is the prometheus::Collectable registered on the telemetry path: Collect() runs every source in
-// registration order, times each one (mapscope_collector_duration_seconds), joins the series of families
-// that several sources expose with the same name, type and help, drops families whose names are invalid or
-// taken with another type or help, and drops families without series. Removing a source waits only for that
-// source's collect() in progress, so a source may be removed while another is slow.
+// The scrape starts here: collect() runs every source in registration order, times each one and records
+// whether it threw (mapscope_scrape_collector_duration_seconds and _success, node_exporter's pair), joins the
+// series of families that several sources expose with the same name, type and help, drops families whose
+// names are invalid or taken with another type or help, and drops families without series. Removing a source
+// waits only for that source's collect() in progress, so a source may be removed while another is slow.
 #pragma once
 
 #include <cstdint>
@@ -16,23 +16,22 @@
 #include <unordered_set>
 #include <vector>
 
-#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include "mapscope/exporter/handles.h"
 #include "mapscope/exporter/metric_source.h"
 
 namespace mapscope::exporter {
 
-class SourceRegistry final : public Registrar,
-                             public prometheus::Collectable,
-                             public std::enable_shared_from_this<SourceRegistry> {
+class SourceRegistry final : public Registrar, public std::enable_shared_from_this<SourceRegistry> {
  public:
   // `trusted` sources are the exporter's own, whose label names are checked by tests and at tracking;
   // the label names of other sources are checked on every scrape (with a cache of names seen valid).
   SourceHandle add(std::shared_ptr<MetricSource> source, bool trusted);
   void unregister(std::uint64_t id) override;
 
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  // Every source's valid families, then the duration and success of each source.
+  std::vector<prometheus::MetricFamily> collect() const;
 
  private:
   struct Entry {
@@ -43,8 +42,8 @@ class SourceRegistry final : public Registrar,
     bool removed = false;  // set under in_use: no collect() after this
   };
 
-  // Runs one source; its families are appended to `out` (none if it throws).
-  void collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const;
+  // Runs one source; its families are appended to `out` (none if it throws). False when it threw.
+  bool collect_one(Entry& entry, std::vector<prometheus::MetricFamily>& out) const;
   // Removes invalid, conflicting and empty families and joins shared ones; logs each problem once.
   void keep_valid(std::vector<prometheus::MetricFamily>& families, std::size_t first,
                   const Entry& entry) const;

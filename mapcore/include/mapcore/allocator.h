@@ -17,7 +17,9 @@ namespace mapcore {
 struct CallocAllocator {
   void* allocate_zeroed(std::size_t bytes) {
     void* block = std::calloc(1, bytes);
-    if (block == nullptr) throw std::bad_alloc();
+    if (block == nullptr) {
+      throw std::bad_alloc();
+    }
     return block;
   }
   void deallocate(void* block, std::size_t /*bytes*/) noexcept { std::free(block); }

@@ -38,7 +38,7 @@ struct CollectorStats {
   std::uint64_t cycles_total = 0;
   std::uint64_t evacuated_buckets_total = 0;
   std::uint64_t shrinks_started_total = 0;
-  std::uint64_t reclaimed_bytes_total = 0;  // bytes the maintained maps stopped holding
+  std::uint64_t reclaimed_bytes_total = 0;  // table bytes given back by shrinks and early-finished grows
   std::uint64_t trims_total = 0;            // malloc_trim calls
   std::uint64_t maps = 0;                   // registered maps
   PauseHistogramSnapshot pauses;            // one observation per lock hold
@@ -57,13 +57,16 @@ struct MaintenanceSlice {
 class Maintainable {
  public:
   virtual ~Maintainable() = default;
-  virtual MapStats stats() const = 0;                         // lock-free
+  // Lock-free. Reclaimed bytes come from its maintenance_reclaimed_bytes_total, which a Map
+  // keeps; an implementation that leaves it at 0 is maintained but credits nothing.
+  virtual MapStats stats() const = 0;
   virtual std::size_t evacuate(std::size_t max_buckets) = 0;  // takes the map's lock once
   virtual bool shrink_if_sparse() = 0;                        // takes the map's lock once
 
   // The same two operations, measured. The defaults time the calls above and read stats() around
-  // them, so an owner's write between the reads can blur the byte counts; an implementation that
-  // can do all of it inside one hold of its lock (as SharedMap's adapter does) should override.
+  // them, so an owner's write between the reads can fall into the measured slice; an
+  // implementation that can do all of it inside one hold of its lock (as SharedMap's adapter
+  // does) should override.
   virtual MaintenanceSlice evacuate_slice(std::size_t max_buckets);
   virtual MaintenanceSlice shrink_slice();
 };
@@ -118,7 +121,7 @@ class Collector {
   static std::size_t slice_buckets(const Entry& entry, std::chrono::nanoseconds target);
   bool start_shrink(Entry& entry);
   bool drive(Entry& entry, std::chrono::steady_clock::time_point deadline);
-  void account(Entry& entry, const MaintenanceSlice& slice);
+  void credit_reclaimed(Entry& entry, const MapStats& stats);
 
   CollectorOptions options_;
   std::shared_ptr<State> state_;

@@ -73,6 +73,15 @@
 // another writes) is detected and aborts with "concurrent map writes". mapcore::SharedMap wraps a
 // Map with a lock for maps that several threads use.
 //
+// Where the parts live
+// --------------------
+// This file holds the interface, then lookups, writes and growth. What they are built from is in
+// internal/: bucket.h (a bucket, its cells and chain walks), entries.h (creating, destroying and
+// moving entries, out-of-line keys and values), bucket_arrays.h (the arrays, overflow buckets and
+// the reservation evacuation makes), map_statistics.h (the counters and the snapshot other
+// threads read), shrink_rule.h (when a map is sparse) and hash_seed.h (the per-map seed). Go's
+// figures are in go_layout.h.
+//
 // Where mapcore differs from Go, and why, is in docs/mapcore.md.
 #pragma once
 
@@ -81,32 +90,22 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <functional>
-#include <limits>
-#include <memory>
-#include <new>
-#include <optional>
-#include <random>
-#include <type_traits>
 #include <utility>
 
 #include "mapcore/allocator.h"
 #include "mapcore/go_layout.h"
 #include "mapcore/hash.h"
 #include "mapcore/internal/bucket.h"
-#include "mapcore/internal/size_classes.h"
-#include "mapcore/internal/stats_seqlock.h"
+#include "mapcore/internal/bucket_arrays.h"
+#include "mapcore/internal/entries.h"
+#include "mapcore/internal/hash_seed.h"
+#include "mapcore/internal/map_statistics.h"
+#include "mapcore/internal/shrink_rule.h"
 #include "mapcore/internal/write_guard.h"
 #include "mapcore/map_stats.h"
 #include "mapcore/options.h"
 #include "mapcore/pause_histogram.h"
-
-// MAPCORE_STATS=0 compiles the cross-thread statistics out (for measuring what they cost):
-// stats() is then only valid on the owner thread and the operation counters stay at zero.
-#ifndef MAPCORE_STATS
-#define MAPCORE_STATS 1
-#endif
 
 namespace mapcore {
 
@@ -114,17 +113,11 @@ template <class K, class V, class Hash = mapcore::Hash<K>, class Eq = std::equal
           MapAllocator Alloc = CallocAllocator>
 class Map {
   using Bucket = internal::Bucket<K, V>;
+  using Entries = internal::Entries<K, V, Alloc>;
+  using Arrays = internal::BucketArrays<Bucket, Alloc>;
+  using Array = typename Arrays::Array;
   static constexpr std::size_t kSlots = internal::kSlots;
-  static constexpr bool kIndirectKey = internal::Slot<K>::kIndirect;
-  static constexpr bool kIndirectValue = internal::Slot<V>::kIndirect;
-  static constexpr bool kTrivialEntries = !kIndirectKey && !kIndirectValue &&
-                                          std::is_trivially_destructible_v<K> &&
-                                          std::is_trivially_destructible_v<V>;
 
-  static_assert(kIndirectKey || std::is_nothrow_move_constructible_v<K>,
-                "evacuation moves keys and must not throw");
-  static_assert(kIndirectValue || std::is_nothrow_move_constructible_v<V>,
-                "evacuation moves values and must not throw");
   static_assert(alignof(Bucket) <= alignof(std::max_align_t), "buckets come from malloc-aligned memory");
 
  public:
@@ -133,17 +126,22 @@ class Map {
 
   explicit Map(std::size_t hint = 0, Options options = {}, Hash hash = Hash{}, Eq eq = Eq{},
                Alloc alloc = Alloc{})
-      : options_(options), hash_(std::move(hash)), eq_(std::move(eq)), alloc_(std::move(alloc)) {
-    rng_state_ = options.seed ? *options.seed ^ 0x9e3779b97f4a7c15ULL : random_seed();
-    seed_ = options.seed ? *options.seed : next_random();
+      : options_(options),
+        hash_(std::move(hash)),
+        eq_(std::move(eq)),
+        arrays_(std::move(alloc)),
+        seed_(options.seed) {
     std::uint8_t log2 = 0;
-    while (over_load_factor(hint, log2) && log2 < kMaxLog2Buckets) ++log2;
-    if (log2 != 0) install_main_array(allocate_array(log2));
-    main_.log2 = log2;
-    publish_stats();
+    while (over_load_factor(hint, log2) && log2 < kMaxLog2Buckets) {
+      ++log2;
+    }
+    if (log2 != 0) {
+      arrays_.install_main(log2);  // like Go, no array for B = 0 until the first insert
+    }
+    stats_.publish(structural_stats());
   }
 
-  ~Map() { release_everything(); }
+  ~Map() { destroy_all_entries(); }  // then arrays_ frees the buckets
 
   // A map is tracked by address (exporters, collectors): it neither copies nor moves.
   Map(const Map&) = delete;
@@ -154,14 +152,19 @@ class Map {
   bool insert_or_assign(const K& key, V value) {
     internal::WriteScope scope(writing_);
     const std::uint64_t hash = hash_of(key);
-    if (main_.buckets == nullptr) install_main_array(allocate_array(0));
+    if (main().buckets == nullptr) {
+      arrays_.install_main(0);
+      stats_.shape_changed();
+    }
     std::chrono::nanoseconds growth_time{0};
     for (;;) {
-      if (growing()) growth_time += timed([&] { grow_work(hash); });
+      if (growing()) {
+        growth_time += timed([&] { grow_work(hash); });
+      }
       const ChainSearch found = search_for_write(hash, key);
       if (found.match != nullptr) {
         found.match->value(found.match_index) = std::move(value);
-        count_updates();
+        stats_.count_update();
         finish_write(growth_time);
         return false;
       }
@@ -175,10 +178,10 @@ class Map {
         target = new_overflow(found.tail, found.chain_length);
         index = 0;
       }
-      construct_entry(target, index, key, std::move(value));
+      entries_.construct(arrays_.allocator(), target, index, key, std::move(value));
       target->tophash[index] = internal::tophash_of(hash);
       ++count_;
-      count_insert();
+      stats_.count_insert(count_);
       finish_write(growth_time);
       return true;
     }
@@ -188,7 +191,9 @@ class Map {
   V* find(const K& key) { return const_cast<V*>(std::as_const(*this).find(key)); }
   const V* find(const K& key) const {
     writing_.check_read();
-    if (count_ == 0) return nullptr;
+    if (count_ == 0) {
+      return nullptr;
+    }
     const std::uint64_t hash = hash_of(key);
     const std::uint8_t top = internal::tophash_of(hash);
     // A byte loop, not the word-at-a-time match of the write paths: its compare is a predicted
@@ -198,10 +203,14 @@ class Map {
     for (Bucket* b = bucket_for_read(hash); b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kSlots; ++i) {
         if (b->tophash[i] != top) {
-          if (b->tophash[i] == internal::kEmptyRest) return nullptr;
+          if (b->tophash[i] == internal::kEmptyRest) {
+            return nullptr;
+          }
           continue;
         }
-        if (eq_(key, b->key(i))) return &b->value(i);
+        if (eq_(key, b->key(i))) {
+          return &b->value(i);
+        }
       }
     }
     return nullptr;
@@ -212,10 +221,14 @@ class Map {
   // Removes key. Returns true when it was present. Never shrinks the array.
   bool erase(const K& key) {
     internal::WriteScope scope(writing_);
-    if (count_ == 0) return false;  // like Go: an empty map does no growth work on delete
+    if (count_ == 0) {
+      return false;  // like Go: an empty map does no growth work on delete
+    }
     const std::uint64_t hash = hash_of(key);
     std::chrono::nanoseconds growth_time{0};
-    if (growing()) growth_time += timed([&] { grow_work(hash); });
+    if (growing()) {
+      growth_time += timed([&] { grow_work(hash); });
+    }
     const bool removed = remove_entry(hash, key);
     finish_write(growth_time);
     return removed;
@@ -228,16 +241,16 @@ class Map {
   // and every overflow bucket, and picks a new hash seed. An empty map is left as it is.
   void clear() {
     internal::WriteScope scope(writing_);
-    if (count_ == 0) return;
+    if (count_ == 0) {
+      return;
+    }
     destroy_all_entries();
-    free_old_array();
-    free_main_overflow_chains();
-    std::memset(static_cast<void*>(main_.buckets), 0, main_.allocated * sizeof(Bucket));
-    reset_overflow_state();
+    end_grow();
+    arrays_.clear_main();
     count_ = 0;
-    reseed();
-    dirty_ = true;
-    entries_.set(0);
+    seed_.renew();
+    stats_.shape_changed();
+    stats_.count_cleared();
     finish_write(std::chrono::nanoseconds{0});
   }
 
@@ -245,24 +258,14 @@ class Map {
   template <class F>
   void for_each(F&& f) const {
     writing_.check_read();
-    if (main_.buckets == nullptr) return;
-    for (std::size_t i = 0; i < bucket_count(main_.log2); ++i) visit_chain(main_.buckets + i, f);
-    if (!growing()) return;
-    for (std::size_t i = 0; i < bucket_count(old_.log2); ++i) {
-      Bucket* b = old_.buckets + i;
-      if (!b->evacuated()) visit_chain(b, f);
-    }
+    arrays_.for_each_live_chain([&](Bucket* b) { Entries::visit_chain(b, f); });
   }
 
   // A consistent snapshot; safe from any thread while the owner writes.
   MapStats stats() const {
 #if MAPCORE_STATS
-    MapStats out = published_.read();
-    out.entries = entries_.get();
-    out.inserts_total = inserts_.get();
-    out.updates_total = updates_.get();
-    out.deletes_total = deletes_.get();
-    out.indirect_bytes = indirect_bytes_.get();
+    MapStats out = stats_.read();
+    out.indirect_bytes = entries_.indirect_bytes();
     return out;
 #else
     return structural_stats();
@@ -271,40 +274,17 @@ class Map {
 
   // Time spent by single writes on growth work (starting grows, evacuating); any thread.
   PauseHistogramSnapshot write_pauses() const {
-    return write_pauses_.snapshot();
+    return stats_.write_pauses();
   }
 
-  // A bucket array the map let go of but did not free yet; freed when this is destroyed.
-  // Unmapping a large array takes time that grows with its size (tens of microseconds per MiB),
-  // so a caller that holds a lock around evacuate() frees it after unlocking.
-  class Retired {
-   public:
-    Retired() = default;
-    Retired(const Retired&) = delete;
-    Retired& operator=(const Retired&) = delete;
-    ~Retired() { release(); }
-    std::size_t bytes() const { return bytes_; }
-    void release() noexcept {
-      if (block_ != nullptr) alloc_->deallocate(block_, bytes_);
-      block_ = nullptr;
-      bytes_ = 0;
-    }
-
-   private:
-    friend class Map;
-    void adopt(const Alloc& alloc, void* block, std::size_t bytes) noexcept {
-      release();
-      alloc_.emplace(alloc);
-      block_ = block;
-      bytes_ = bytes;
-    }
-    std::optional<Alloc> alloc_;
-    void* block_ = nullptr;
-    std::size_t bytes_ = 0;
-  };
+  // A bucket array the map let go of but did not free yet; freed when this is destroyed (see
+  // internal/bucket_arrays.h).
+  using Retired = internal::RetiredArray<Alloc>;
 
   // Growth work without a write: evacuates up to max_buckets old buckets at the cursor.
-  // Returns how many were evacuated (0 when no grow is in progress).
+  // Returns how many were evacuated (0 when no grow is in progress). What the table gives back by
+  // the end of a grow evacuate() worked on, whoever ends it, counts in
+  // MapStats::maintenance_reclaimed_bytes_total (as does every shrink).
   std::size_t evacuate(std::size_t max_buckets) {
     Retired retired;
     return evacuate(max_buckets, retired);
@@ -313,16 +293,19 @@ class Map {
   // The same; when the grow finishes, its old array goes to `retired` instead of being freed.
   std::size_t evacuate(std::size_t max_buckets, Retired& retired) {
     internal::WriteScope scope(writing_);
+    if (growing() && max_buckets != 0 && !grow_.maintained) {
+      mark_maintained(arrays_.table_bytes());
+    }
     retire_to_ = &retired;
     std::size_t done = 0;
     while (growing() && done < max_buckets) {
-      const std::uint64_t before = evacuated_total_;  // monotonic: finishing the grow resets evacuated_in_grow_
-      evacuate_old_bucket(nevacuate_);
-      done += evacuated_total_ - before;
+      done += evacuate_old_bucket(grow_.cursor) ? 1 : 0;
     }
     retire_to_ = nullptr;
-    evacuated_by_collector_ += done;
-    if (done != 0) dirty_ = true;
+    stats_.count_evacuated_by_collector(done);
+    if (done != 0) {
+      stats_.shape_changed();
+    }
     finish_write(std::chrono::nanoseconds{0});
     return done;
   }
@@ -333,21 +316,28 @@ class Map {
   bool shrink_to_fit() {
     internal::WriteScope scope(writing_);
     const std::uint8_t target = shrink_target();
-    if (growing() || main_.buckets == nullptr || target >= main_.log2) return false;
-    start_shrink(target);
+    if (growing() || main().buckets == nullptr || target >= main().log2) {
+      return false;
+    }
+    const std::uint64_t bytes_before = arrays_.table_bytes();
+    begin_grow(GrowKind::Shrink, target);
+    mark_maintained(bytes_before);
+    stats_.count_shrink();
     finish_write(std::chrono::nanoseconds{0});
     return true;
   }
 
   // True when the entries fell below the low-water mark: under 1/8 of what the array holds at the
-  // load factor, with a smaller array to shrink to. See shrink_to_fit() for the hysteresis.
+  // load factor, with a smaller array to shrink to (internal/shrink_rule.h has the hysteresis).
   bool sparse() const {
-    if (growing() || main_.buckets == nullptr || shrink_target() >= main_.log2) return false;
-    return count_ * 8 * kLoadFactorDen < load_factor_num() * bucket_count(main_.log2);
+    if (growing() || main().buckets == nullptr || shrink_target() >= main().log2) {
+      return false;
+    }
+    return internal::below_low_water(count_, main().count(), options_.profile);
   }
 
   bool growing() const {
-    return grow_ != GrowKind::None;
+    return grow_.kind != GrowKind::None;
   }
   const Options& options() const {
     return options_;
@@ -356,12 +346,16 @@ class Map {
  private:
   enum class GrowKind : std::uint8_t { None, Double, SameSize, Shrink };
 
-  // One bucket array: 2^log2 buckets addressed by hash, then preallocated overflow buckets.
-  struct Array {
-    Bucket* buckets = nullptr;
-    std::uint8_t log2 = 0;
-    std::size_t allocated = 0;  // buckets in the allocation, preallocated overflow included
-    std::size_t bytes = 0;      // the allocation's size, rounded as Go's allocator rounds it
+  // The grow in progress: what kind, and how far evacuation got.
+  struct Grow {
+    GrowKind kind = GrowKind::None;
+    std::size_t cursor = 0;       // nevacuate: old buckets below it are evacuated
+    std::uint64_t evacuated = 0;  // old buckets evacuated in this grow, at the cursor or not
+    double started_unix_seconds = 0;
+    // Maintenance (a shrink, or evacuate()) took part in this grow, when the table held this many
+    // bytes; its end is credited to MapStats::maintenance_reclaimed_bytes_total.
+    bool maintained = false;
+    std::uint64_t bytes_when_maintained = 0;
   };
 
   // What a write learns from walking a key's chain.
@@ -381,332 +375,41 @@ class Map {
     std::size_t chain_length = 1;
   };
 
-  static constexpr std::uint64_t kLoadFactorDen = go::kLoadFactorDen;
   static constexpr std::uint8_t kMaxLog2Buckets = 56;
-  static constexpr std::size_t kEvacuationScanLimit = 1024;
 
-  static constexpr std::size_t bucket_count(std::uint8_t log2) {
-    return std::size_t{1} << log2;
+  const Array& main() const {
+    return arrays_.main();
   }
-  static std::size_t overflow_block_bytes() {
-    static const std::size_t bytes = go::overflow_bucket_bytes(sizeof(Bucket));  // looked up once
-    return bytes;
+  const Array& old() const {
+    return arrays_.old();
   }
 
-  std::uint64_t load_factor_num() const {
-    return go::load_factor_num(options_.profile);
-  }
-
-  // Go's overLoadFactor: more than one bucket's worth and more than 6.5 (or 6.0) per bucket.
-  // The integer arithmetic is Go's, including 2^0 / 2 == 0.
   bool over_load_factor(std::size_t count, std::uint8_t log2) const {
-    return count > kSlots && count > load_factor_num() * (bucket_count(log2) / kLoadFactorDen);
+    return go::over_load_factor(count, log2, options_.profile);
   }
-
-  // Go's tooManyOverflowBuckets.
-  bool too_many_overflow_buckets() const {
-    const std::uint8_t log2 = std::min<std::uint8_t>(main_.log2, 15);
-    return noverflow_ >= (std::uint32_t{1} << log2);
-  }
-
   bool needs_grow() const {
-    return over_load_factor(count_ + 1, main_.log2) || too_many_overflow_buckets();
+    return over_load_factor(count_ + 1, main().log2) || arrays_.too_many_overflow_buckets();
   }
-
   std::uint8_t shrink_target() const {
-    std::uint8_t log2 = 0;
-    while (over_load_factor(count_ * 2, log2) && log2 < main_.log2) ++log2;
-    return log2;
+    return internal::shrink_target_log2(count_, main().log2, options_.profile);
   }
 
   std::uint64_t hash_of(const K& key) const {
-    return hash_(key, seed_);
-  }
-  std::size_t main_mask() const {
-    return bucket_count(main_.log2) - 1;
-  }
-  std::size_t old_mask() const {
-    return bucket_count(old_.log2) - 1;
+    return hash_(key, seed_.value());
   }
 
-  // ---- randomness -------------------------------------------------------------------------
+  // ---- entries and chains ----------------------------------------------------------------
 
-  static std::uint64_t random_seed() {
-    std::random_device device;
-    return (std::uint64_t{device()} << 32) ^ device();
-  }
-
-  std::uint64_t next_random() {  // xorshift64*
-    rng_state_ ^= rng_state_ >> 12;
-    rng_state_ ^= rng_state_ << 25;
-    rng_state_ ^= rng_state_ >> 27;
-    return rng_state_ * 0x2545f4914f6cdd1dULL;
-  }
-
-  // Go reseeds a map that becomes empty; a fixed seed stays fixed.
-  void reseed() {
-    if (!options_.seed) seed_ = next_random();
-  }
-
-  // ---- memory ----------------------------------------------------------------------------
-
-  // Go's makeBucketArray: 2^log2 buckets, plus 2^(log2-4) preallocated overflow buckets from
-  // log2 = 4, the whole rounded up to a size class and the slack used for more overflow buckets.
-  Array allocate_array(std::uint8_t log2) {
-    const go::BucketArrayLayout layout = go::bucket_array_layout(log2, sizeof(Bucket));
-    Array array;
-    array.log2 = log2;
-    array.allocated = layout.buckets;
-    array.bytes = layout.bytes;
-    array.buckets = static_cast<Bucket*>(alloc_.allocate_zeroed(array.bytes));
-    return array;
-  }
-
-  void free_array(Array& array) noexcept {
-    if (array.buckets != nullptr) alloc_.deallocate(array.buckets, array.bytes);
-    array = Array{};
-  }
-
-  void install_main_array(const Array& array) {
-    main_ = array;
-    reset_overflow_state();
-    dirty_ = true;
-  }
-
-  // The main array starts with no overflow: every chain is one bucket long.
-  void reset_overflow_state() {
-    next_preallocated_ = bucket_count(main_.log2);
-    noverflow_ = 0;
-    overflow_in_use_ = 0;
-    overflow_allocated_ = 0;
-    chain_lengths_.fill(0);
-    chain_lengths_[0] = bucket_count(main_.log2);
-  }
-
-  bool in_array(const Array& array, const Bucket* b) const {
-    return b >= array.buckets && b < array.buckets + array.allocated;
-  }
-
-  Bucket* allocate_overflow_block() {
-    return static_cast<Bucket*>(alloc_.allocate_zeroed(overflow_block_bytes()));
-  }
-
-  // Go's newoverflow: chains a new overflow bucket after tail, taking a preallocated one first,
-  // then one reserved for the evacuation under way, then a fresh allocation.
   Bucket* new_overflow(Bucket* tail, std::size_t chain_length) {
-    Bucket* ovf = nullptr;
-    if (next_preallocated_ < main_.allocated) {
-      ovf = main_.buckets + next_preallocated_++;
-      ovf->overflow = nullptr;  // never used: written before read, see write_before_reading()
-    } else if (reserved_ != nullptr) {
-      ovf = reserved_;
-      reserved_ = ovf->overflow;
-      ovf->overflow = nullptr;
-    } else {
-      ovf = allocate_overflow_block();
-      ++overflow_allocated_;
-    }
-    increment_noverflow();
-    ++overflow_in_use_;
-    note_chain_extended(chain_length);
-    tail->overflow = ovf;
-    dirty_ = true;
+    Bucket* ovf = arrays_.new_overflow(tail, chain_length, [this] { return seed_.next_random(); });
+    stats_.shape_changed();
     return ovf;
   }
 
-  // Makes sure `needed` overflow buckets can be had without failing: all or nothing, so that an
-  // evacuation that runs out of memory throws before it moves anything.
-  void reserve_overflow(std::size_t needed) {
-    const std::size_t preallocated = main_.allocated - next_preallocated_;
-    for (std::size_t have = preallocated; have < needed; ++have) {
-      Bucket* block = nullptr;
-      try {
-        block = allocate_overflow_block();
-      } catch (...) {
-        release_reserved();
-        throw;
-      }
-      block->overflow = reserved_;
-      reserved_ = block;
-      ++overflow_allocated_;
-    }
-  }
-
-  void release_reserved() noexcept {
-    while (reserved_ != nullptr) {
-      Bucket* next = reserved_->overflow;
-      alloc_.deallocate(reserved_, overflow_block_bytes());
-      --overflow_allocated_;
-      reserved_ = next;
-    }
-  }
-
-  // Go's incrnoverflow: exact below B = 16, then counted with probability 1/2^(B-15).
-  void increment_noverflow() {
-    if (main_.log2 < 16) {
-      ++noverflow_;
-      return;
-    }
-    const std::uint64_t mask = (std::uint64_t{1} << (main_.log2 - 15)) - 1;
-    if ((next_random() & mask) == 0) ++noverflow_;
-  }
-
-  void note_chain_extended(std::size_t length) {
-    const auto cell = [](std::size_t n) { return std::min(n, kChainLengthCells) - 1; };
-    --chain_lengths_[cell(length)];
-    ++chain_lengths_[cell(length + 1)];
-  }
-
-  // Frees the overflow buckets of the main array's chains that were allocated one by one.
-  void free_main_overflow_chains() noexcept {
-    for (std::size_t i = 0; overflow_allocated_ != 0 && i < bucket_count(main_.log2); ++i) {
-      overflow_allocated_ -= free_chain_overflow(main_, main_.buckets + i);
-    }
-  }
-
-  // Frees the overflow buckets after b that were allocated one by one; returns how many.
-  std::size_t free_chain_overflow(const Array& array, Bucket* b) noexcept {
-    std::size_t freed = 0;
-    Bucket* next = b->overflow;
-    b->overflow = nullptr;
-    while (next != nullptr) {
-      Bucket* after = next->overflow;
-      if (!in_array(array, next)) {
-        alloc_.deallocate(next, overflow_block_bytes());
-        ++freed;
-      }
-      next = after;
-    }
-    return freed;
-  }
-
-  template <class T>
-  T* allocate_indirect() {
-    const std::size_t bytes = internal::go_rounded_size(sizeof(T));
-    void* block = alloc_.allocate_zeroed(bytes);
-    indirect_bytes_.add(bytes);
-    return static_cast<T*>(block);
-  }
-
-  template <class T>
-  void free_indirect(T* object) noexcept {
-    const std::size_t bytes = internal::go_rounded_size(sizeof(T));
-    alloc_.deallocate(object, bytes);
-    indirect_bytes_.sub(bytes);
-  }
-
-  // ---- entries ---------------------------------------------------------------------------
-
-  // Places a new entry in an empty cell; on any exception the cell stays empty and nothing leaks.
-  void construct_entry(Bucket* b, std::size_t i, const K& key, V&& value) {
-    if constexpr (kIndirectKey) {
-      K* key_memory = allocate_indirect<K>();
-      try {
-        ::new (static_cast<void*>(key_memory)) K(key);
-      } catch (...) {
-        free_indirect(key_memory);
-        throw;
-      }
-      *b->key_slot(i) = key_memory;
-    } else {
-      ::new (static_cast<void*>(b->key_slot(i))) K(key);
-    }
-    try {
-      if constexpr (kIndirectValue) {
-        V* value_memory = allocate_indirect<V>();
-        try {
-          ::new (static_cast<void*>(value_memory)) V(std::move(value));
-        } catch (...) {
-          free_indirect(value_memory);
-          throw;
-        }
-        *b->value_slot(i) = value_memory;
-      } else {
-        ::new (static_cast<void*>(b->value_slot(i))) V(std::move(value));
-      }
-    } catch (...) {
-      destroy_key(b, i);
-      throw;
-    }
-  }
-
-  void destroy_key(Bucket* b, std::size_t i) noexcept {
-    if constexpr (kIndirectKey) {
-      K* key = *b->key_slot(i);
-      key->~K();
-      free_indirect(key);
-    } else {
-      b->key_slot(i)->~K();
-    }
-  }
-
-  void destroy_value(Bucket* b, std::size_t i) noexcept {
-    if constexpr (kIndirectValue) {
-      V* value = *b->value_slot(i);
-      value->~V();
-      free_indirect(value);
-    } else {
-      b->value_slot(i)->~V();
-    }
-  }
-
-  void destroy_entry(Bucket* b, std::size_t i) noexcept {
-    destroy_key(b, i);
-    destroy_value(b, i);
-  }
-
-  // Moves the entry of cell (from, i) into cell (to, j); the source slot is dead afterwards.
-  static void move_entry(Bucket* from, std::size_t i, Bucket* to, std::size_t j) noexcept {
-    if constexpr (kIndirectKey) {
-      *to->key_slot(j) = *from->key_slot(i);
-    } else {
-      ::new (static_cast<void*>(to->key_slot(j))) K(std::move(*from->key_slot(i)));
-      from->key_slot(i)->~K();
-    }
-    if constexpr (kIndirectValue) {
-      *to->value_slot(j) = *from->value_slot(i);
-    } else {
-      ::new (static_cast<void*>(to->value_slot(j))) V(std::move(*from->value_slot(i)));
-      from->value_slot(i)->~V();
-    }
-  }
-
-  template <class F>
-  static void visit_chain(Bucket* b, F& f) {
-    for (; b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] >= internal::kMinTopHash) f(std::as_const(b->key(i)), std::as_const(b->value(i)));
-      }
-    }
-  }
-
-  void destroy_chain_entries(Bucket* b) noexcept {
-    for (; b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] >= internal::kMinTopHash) destroy_entry(b, i);
-      }
-    }
-  }
-
   void destroy_all_entries() noexcept {
-    if constexpr (!kTrivialEntries) {
-      if (main_.buckets != nullptr) {
-        for (std::size_t i = 0; i < bucket_count(main_.log2); ++i) destroy_chain_entries(main_.buckets + i);
-      }
-      if (growing()) {
-        for (std::size_t i = 0; i < bucket_count(old_.log2); ++i) {
-          if (!old_.buckets[i].evacuated()) destroy_chain_entries(old_.buckets + i);
-        }
-      }
+    if constexpr (!Entries::kTrivial) {
+      arrays_.for_each_live_chain([this](Bucket* b) { entries_.destroy_chain(arrays_.allocator(), b); });
     }
-  }
-
-  void release_everything() noexcept {
-    destroy_all_entries();
-    free_old_array();
-    free_main_overflow_chains();
-    release_reserved();
-    free_array(main_);
   }
 
   // ---- lookups and writes ----------------------------------------------------------------
@@ -714,17 +417,19 @@ class Map {
   // The chain a read must search: the old bucket while it is not yet evacuated, else the new one.
   Bucket* bucket_for_read(std::uint64_t hash) const {
     if (growing()) {
-      Bucket* old_bucket = old_.buckets + (hash & old_mask());
-      if (!old_bucket->evacuated()) return old_bucket;
+      Bucket* old_bucket = old().bucket_for(hash);
+      if (!old_bucket->evacuated()) {
+        return old_bucket;
+      }
     }
-    return main_.buckets + (hash & main_mask());
+    return main().bucket_for(hash);
   }
 
   // Walks the key's chain in the main array (growth work already done for it).
   ChainSearch search_for_write(std::uint64_t hash, const K& key) {
     ChainSearch out;
     const std::uint8_t top = internal::tophash_of(hash);
-    Bucket* b = main_.buckets + (hash & main_mask());
+    Bucket* b = main().bucket_for(hash);
     b->template prefetch<true>();
     for (std::size_t length = 1;; ++length) {
       out.tail = b;
@@ -745,58 +450,43 @@ class Map {
           out.free_index = internal::first_cell(empty);
         }
       }
-      if (internal::empty_rest_cells(cells) != 0 || b->overflow == nullptr) return out;
+      if (internal::empty_rest_cells(cells) != 0 || b->overflow == nullptr) {
+        return out;
+      }
       b = b->overflow;
     }
   }
 
   bool remove_entry(std::uint64_t hash, const K& key) {
     const std::uint8_t top = internal::tophash_of(hash);
-    Bucket* const first = main_.buckets + (hash & main_mask());
+    Bucket* const first = main().bucket_for(hash);
     first->template prefetch<true>();
     for (Bucket* b = first; b != nullptr; b = b->overflow) {
       const std::uint64_t cells = b->cells();
       std::uint64_t match = internal::matching_cells(cells, top);
       for (; match != 0; match &= match - 1) {
-        if (eq_(key, b->key(internal::first_cell(match)))) break;
+        if (eq_(key, b->key(internal::first_cell(match)))) {
+          break;
+        }
       }
       if (match == 0) {
-        if (internal::empty_rest_cells(cells) != 0) return false;
+        if (internal::empty_rest_cells(cells) != 0) {
+          return false;
+        }
         continue;
       }
       const std::size_t i = internal::first_cell(match);
-      destroy_entry(b, i);
+      entries_.destroy(arrays_.allocator(), b, i);
       b->tophash[i] = internal::kEmptyOne;
-      mark_empty_rest(first, b, i);
+      internal::mark_empty_rest(first, b, i);
       --count_;
-      if (count_ == 0) reseed();
-      count_delete();
+      if (count_ == 0) {
+        seed_.renew();
+      }
+      stats_.count_delete(count_);
       return true;
     }
     return false;
-  }
-
-  // Go's mapdelete tail: when the cell just emptied ends the chain's live entries, turn it and
-  // the empty cells before it into "empty rest", so that lookups stop there.
-  static void mark_empty_rest(Bucket* first, Bucket* b, std::size_t i) noexcept {
-    if (i == kSlots - 1) {
-      if (b->overflow != nullptr && b->overflow->tophash[0] != internal::kEmptyRest) return;
-    } else if (b->tophash[i + 1] != internal::kEmptyRest) {
-      return;
-    }
-    for (;;) {
-      b->tophash[i] = internal::kEmptyRest;
-      if (i == 0) {
-        if (b == first) return;
-        Bucket* previous = first;
-        while (previous->overflow != b) previous = previous->overflow;
-        b = previous;
-        i = kSlots - 1;
-      } else {
-        --i;
-      }
-      if (b->tophash[i] != internal::kEmptyOne) return;
-    }
   }
 
   // ---- growth ----------------------------------------------------------------------------
@@ -804,62 +494,63 @@ class Map {
   // Go's hashGrow: the current array becomes the old one and a new one is allocated, doubled
   // when over the load factor, else of the same size. Nothing is evacuated yet.
   void start_grow() {
-    const bool doubling = over_load_factor(count_ + 1, main_.log2);
-    begin_grow(doubling ? GrowKind::Double : GrowKind::SameSize,
-               static_cast<std::uint8_t>(main_.log2 + (doubling ? 1 : 0)));
+    const bool doubling = over_load_factor(count_ + 1, main().log2);
     if (doubling) {
-      ++grows_double_;
+      begin_grow(GrowKind::Double, static_cast<std::uint8_t>(main().log2 + 1));
+      stats_.count_doubling();
     } else {
-      ++grows_same_size_;
+      begin_grow(GrowKind::SameSize, main().log2);
+      stats_.count_same_size_grow();
     }
   }
 
-  void start_shrink(std::uint8_t target_log2) {
-    begin_grow(GrowKind::Shrink, target_log2);
-    ++shrinks_;
-  }
-
   void begin_grow(GrowKind kind, std::uint8_t new_log2) {
-    Array fresh = allocate_array(new_log2);  // the only step that can fail: nothing changed yet
-    old_ = main_;
-    old_overflow_allocated_ = overflow_allocated_;
-    main_ = fresh;
-    reset_overflow_state();
-    grow_ = kind;
-    nevacuate_ = 0;
-    evacuated_in_grow_ = 0;
-    grow_started_unix_seconds_ =
+    arrays_.begin_grow(new_log2);  // the only step that can fail: nothing changed yet
+    grow_ = Grow{};
+    grow_.kind = kind;
+    grow_.started_unix_seconds =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    dirty_ = true;
+    stats_.shape_changed();
   }
 
   // Go's growWork: evacuate the old bucket the key hashes to, then one more at the cursor.
   void grow_work(std::uint64_t hash) {
-    evacuate_old_bucket(hash & old_mask());
-    if (growing()) evacuate_old_bucket(nevacuate_);
+    evacuate_old_bucket(hash & old().mask());
+    if (growing()) {
+      evacuate_old_bucket(grow_.cursor);
+    }
   }
 
-  // Go's evacuate: moves every live entry of an old bucket's chain into the new array.
-  void evacuate_old_bucket(std::size_t index) {
-    Bucket* const old_bucket = old_.buckets + index;
-    if (!old_bucket->evacuated()) {
+  // Go's evacuate: moves every live entry of an old bucket's chain into the new array. Returns
+  // whether it moved the bucket (false when it was evacuated already).
+  bool evacuate_old_bucket(std::size_t index) {
+    Bucket* const old_bucket = old().buckets + index;
+    const bool moved = !old_bucket->evacuated();
+    if (moved) {
       std::array<Destination, 2> destinations = first_destinations(index);
-      if (grow_ != GrowKind::Shrink) write_before_reading(destinations);
+      if (grow_.kind != GrowKind::Shrink) {
+        write_before_reading(destinations);
+      }
       reserve_for_evacuation(old_bucket, destinations);
       move_chain(old_bucket, destinations);
-      old_overflow_allocated_ -= free_chain_overflow(old_, old_bucket);
-      ++evacuated_in_grow_;
-      ++evacuated_total_;
-      dirty_ = true;
+      arrays_.free_old_chain_overflow(old_bucket);
+      ++grow_.evacuated;
+      stats_.count_evacuated_bucket();
+      stats_.shape_changed();
     }
-    if (index == nevacuate_) advance_evacuation_cursor();
+    if (index == grow_.cursor) {
+      advance_evacuation_cursor();
+    }
+    return moved;
   }
 
   // X: the same index (or, shrinking, the index in the smaller array); Y: index + old size.
   std::array<Destination, 2> first_destinations(std::size_t old_index) const {
     std::array<Destination, 2> out;
-    out[0].bucket = main_.buckets + (old_index & main_mask());
-    if (grow_ == GrowKind::Double) out[1].bucket = main_.buckets + old_index + bucket_count(old_.log2);
+    out[0].bucket = main().bucket_for(old_index);
+    if (grow_.kind == GrowKind::Double) {
+      out[1].bucket = main().buckets + old_index + old().count();
+    }
     return out;
   }
 
@@ -869,41 +560,44 @@ class Map {
   // of twice: first mapped to the shared zero page by the read, then copied on the write.
   static void write_before_reading(const std::array<Destination, 2>& destinations) noexcept {
     for (const Destination& destination : destinations) {
-      if (destination.bucket != nullptr) destination.bucket->overflow = nullptr;
+      if (destination.bucket != nullptr) {
+        destination.bucket->overflow = nullptr;
+      }
     }
   }
 
   // Which destination an entry goes to: in a doubling, the hash bit that the new mask adds.
   std::size_t destination_of(Bucket* b, std::size_t i) const {
-    if (grow_ != GrowKind::Double) return 0;
-    return (hash_of(b->key(i)) & bucket_count(old_.log2)) != 0 ? 1 : 0;
+    if (grow_.kind != GrowKind::Double) {
+      return 0;
+    }
+    return (hash_of(b->key(i)) & old().count()) != 0 ? 1 : 0;
   }
 
   // Counts the overflow buckets the evacuation will need and reserves them up front.
   void reserve_for_evacuation(Bucket* old_bucket, const std::array<Destination, 2>& destinations) {
-    if (old_bucket->overflow == nullptr && grow_ != GrowKind::Shrink)
+    if (old_bucket->overflow == nullptr && grow_.kind != GrowKind::Shrink) {
       return;  // <= 8 entries fit a fresh bucket
+    }
     std::array<std::size_t, 2> entries{};
     for (Bucket* b = old_bucket; b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] >= internal::kMinTopHash) ++entries[destination_of(b, i)];
+        if (b->tophash[i] >= internal::kMinTopHash) {
+          ++entries[destination_of(b, i)];
+        }
       }
     }
     std::size_t needed = 0;
     for (std::size_t d = 0; d < 2; ++d) {
-      if (destinations[d].bucket == nullptr) continue;
-      const std::size_t free_cells = free_cells_in_chain(destinations[d].bucket);
-      if (entries[d] > free_cells) needed += (entries[d] - free_cells + kSlots - 1) / kSlots;
+      if (destinations[d].bucket == nullptr) {
+        continue;
+      }
+      const std::size_t free_cells = internal::free_cells_in_chain(destinations[d].bucket);
+      if (entries[d] > free_cells) {
+        needed += (entries[d] - free_cells + kSlots - 1) / kSlots;
+      }
     }
-    reserve_overflow(needed);
-  }
-
-  static std::size_t free_cells_in_chain(Bucket* b) {
-    std::size_t free_cells = 0;
-    for (; b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) free_cells += internal::is_empty_cell(b->tophash[i]) ? 1 : 0;
-    }
-    return free_cells;
+    arrays_.reserve_overflow(needed);
   }
 
   void move_chain(Bucket* old_bucket, std::array<Destination, 2>& destinations) {
@@ -917,13 +611,13 @@ class Map {
         const std::size_t d = destination_of(b, i);
         Destination& dst = destinations[d];
         advance_to_free_cell(dst);
-        move_entry(b, i, dst.bucket, dst.index);
+        Entries::move(b, i, dst.bucket, dst.index);
         dst.bucket->tophash[dst.index] = top;
         ++dst.index;
         b->tophash[i] = static_cast<std::uint8_t>(internal::kEvacuatedX + d);
       }
     }
-    release_reserved();  // normally none left: the reservation was exact
+    arrays_.release_reserved();  // normally none left: the reservation was exact
   }
 
   // Moves dst to the next empty cell of its chain, extending the chain when it is full. A
@@ -940,7 +634,9 @@ class Map {
         ++dst.chain_length;
         dst.index = 0;
       }
-      if (internal::is_empty_cell(dst.bucket->tophash[dst.index])) return;
+      if (internal::is_empty_cell(dst.bucket->tophash[dst.index])) {
+        return;
+      }
       ++dst.index;
     }
   }
@@ -948,36 +644,41 @@ class Map {
   // Go's advanceEvacuationMark: skip buckets already evacuated (at most 1024 ahead); when the
   // cursor passes the last old bucket, the grow is over and the old array is freed.
   void advance_evacuation_cursor() {
-    const std::size_t old_count = bucket_count(old_.log2);
-    ++nevacuate_;
-    const std::size_t stop = std::min(nevacuate_ + kEvacuationScanLimit, old_count);
-    while (nevacuate_ != stop && old_.buckets[nevacuate_].evacuated()) ++nevacuate_;
-    if (nevacuate_ == old_count) finish_grow();
+    const std::size_t old_count = old().count();
+    ++grow_.cursor;
+    const std::size_t stop = std::min(grow_.cursor + go::kEvacuationScanLimit, old_count);
+    while (grow_.cursor != stop && old().buckets[grow_.cursor].evacuated()) {
+      ++grow_.cursor;
+    }
+    if (grow_.cursor == old_count) {
+      finish_grow();
+    }
   }
 
+  void mark_maintained(std::uint64_t table_bytes) noexcept {
+    grow_.maintained = true;
+    grow_.bytes_when_maintained = table_bytes;
+  }
+
+  // Every old bucket is evacuated. A grow maintenance took part in credits what the table shrank
+  // by since then, whoever evacuated the last bucket.
   void finish_grow() noexcept {
-    free_old_array();
-    dirty_ = true;
+    const Grow finished = grow_;
+    end_grow();
+    if (finished.maintained) {
+      stats_.count_maintenance_reclaimed(finished.bytes_when_maintained, arrays_.table_bytes());
+    }
+    stats_.shape_changed();
   }
 
-  // Evacuation frees each old chain's overflow buckets as it goes, so a grow that completes
-  // walks nothing here; only clear() and the destructor find chains left to free.
-  void free_old_array() noexcept {
-    if (!growing()) return;
-    for (std::size_t i = 0; old_overflow_allocated_ != 0 && i < bucket_count(old_.log2); ++i) {
-      old_overflow_allocated_ -= free_chain_overflow(old_, old_.buckets + i);
+  // Drops the old array (to retire_to_ when evacuate() set it) and the grow's state; clear()
+  // calls it directly, crediting nothing.
+  void end_grow() noexcept {
+    if (!growing()) {
+      return;
     }
-    if (retire_to_ != nullptr) {
-      retire_to_->adopt(alloc_, old_.buckets, old_.bytes);
-      old_ = Array{};
-    } else {
-      free_array(old_);
-    }
-    old_overflow_allocated_ = 0;
-    grow_ = GrowKind::None;
-    nevacuate_ = 0;
-    evacuated_in_grow_ = 0;
-    grow_started_unix_seconds_ = 0;
+    arrays_.release_old(retire_to_);
+    grow_ = Grow{};
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -989,60 +690,23 @@ class Map {
     return std::chrono::steady_clock::now() - start;
   }
 
-  void count_insert() {
-#if MAPCORE_STATS
-    entries_.set(count_);
-    inserts_.add(1);
-#endif
-  }
-  void count_updates() {
-#if MAPCORE_STATS
-    updates_.add(1);
-#endif
-  }
-  void count_delete() {
-#if MAPCORE_STATS
-    entries_.set(count_);
-    deletes_.add(1);
-#endif
-  }
-
   void finish_write(std::chrono::nanoseconds growth_time) {
-    if (growth_time.count() != 0) write_pauses_.record(growth_time);
-    if (dirty_) publish_stats();
-  }
-
-  void publish_stats() {
-    dirty_ = false;
-#if MAPCORE_STATS
-    published_.publish(structural_stats());
-#endif
+    stats_.finish_write(growth_time, [this] { return structural_stats(); });
   }
 
   MapStats structural_stats() const {
     MapStats s;
     s.entries = count_;
-    s.log2_buckets = main_.log2;
-    s.buckets = bucket_count(main_.log2);
-    s.overflow_buckets = overflow_in_use_;
-    s.noverflow = noverflow_;
+    arrays_.describe(s);
     s.growing = growing();
-    s.same_size_grow = grow_ == GrowKind::SameSize;
-    s.shrinking = grow_ == GrowKind::Shrink;
-    s.old_buckets = growing() ? bucket_count(old_.log2) : 0;
-    s.evacuated = nevacuate_;
-    s.evacuation_pending = growing() ? s.old_buckets - evacuated_in_grow_ : 0;
-    s.bucket_bytes = main_.bytes;
-    s.overflow_bytes = overflow_allocated_ * overflow_block_bytes();
-    s.oldbucket_bytes = growing() ? old_.bytes + old_overflow_allocated_ * overflow_block_bytes() : 0;
-    s.indirect_bytes = indirect_bytes_.get();
-    s.grows_double_total = grows_double_;
-    s.grows_same_size_total = grows_same_size_;
-    s.shrinks_total = shrinks_;
-    s.evacuated_buckets_total = evacuated_total_;
-    s.evacuated_by_collector_total = evacuated_by_collector_;
-    s.grow_started_unix_seconds = grow_started_unix_seconds_;
-    s.chain_lengths = chain_lengths_;
+    s.same_size_grow = grow_.kind == GrowKind::SameSize;
+    s.shrinking = grow_.kind == GrowKind::Shrink;
+    s.old_buckets = growing() ? old().count() : 0;
+    s.evacuated = grow_.cursor;
+    s.evacuation_pending = growing() ? s.old_buckets - grow_.evacuated : 0;
+    s.indirect_bytes = entries_.indirect_bytes();
+    s.grow_started_unix_seconds = grow_.started_unix_seconds;
+    stats_.fill_totals(s);
     return s;
   }
 
@@ -1051,40 +715,14 @@ class Map {
   Options options_;
   [[no_unique_address]] Hash hash_;
   [[no_unique_address]] Eq eq_;
-  [[no_unique_address]] Alloc alloc_;
-
-  Array main_;
-  Array old_;  // while growing
-  GrowKind grow_ = GrowKind::None;
-  std::size_t nevacuate_ = 0;            // evacuation cursor: old buckets below it are evacuated
-  std::uint64_t evacuated_in_grow_ = 0;  // old buckets evacuated in this grow, cursor or not
-  std::size_t count_ = 0;
-  std::uint64_t seed_ = 0;
-  std::uint64_t rng_state_ = 0;
-  std::uint16_t noverflow_ = 0;  // 16 bits, as in Go
-  std::size_t next_preallocated_ = 0;
-  std::uint64_t overflow_in_use_ = 0;         // overflow buckets chained off the main array
-  std::uint64_t overflow_allocated_ = 0;      // ... of which allocated one by one
-  std::uint64_t old_overflow_allocated_ = 0;  // one-by-one overflow buckets still held by the old array
-  Bucket* reserved_ = nullptr;                // overflow buckets reserved for the evacuation under way
-  Retired* retire_to_ = nullptr;              // where evacuate() puts an old array instead of freeing it
-  std::array<std::uint64_t, kChainLengthCells> chain_lengths_{};
-  std::uint64_t grows_double_ = 0;
-  std::uint64_t grows_same_size_ = 0;
-  std::uint64_t shrinks_ = 0;
-  std::uint64_t evacuated_total_ = 0;
-  std::uint64_t evacuated_by_collector_ = 0;
-  double grow_started_unix_seconds_ = 0;
-  bool dirty_ = false;  // the table's shape changed since stats were last published
-
   mutable internal::WriteFlag writing_;
-  internal::StatsSeqlock published_;
-  internal::OwnerCounter entries_;
-  internal::OwnerCounter inserts_;
-  internal::OwnerCounter updates_;
-  internal::OwnerCounter deletes_;
-  internal::OwnerCounter indirect_bytes_;
-  PauseHistogram write_pauses_;
+  Arrays arrays_;            // the bucket memory and the allocator
+  Entries entries_;          // how entries sit in slots; out-of-line bytes
+  Grow grow_;                // the grow in progress, if any
+  internal::HashSeed seed_;  // Go's per-map hash seed, renewed when the map empties
+  std::size_t count_ = 0;
+  Retired* retire_to_ = nullptr;  // where evacuate() puts an old array instead of freeing it
+  internal::MapStatistics stats_;
 };
 
 }  // namespace mapcore

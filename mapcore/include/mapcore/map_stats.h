@@ -31,6 +31,10 @@ struct MapStats {
   std::uint64_t shrinks_total = 0;                 // halving grows started by shrinking
   std::uint64_t evacuated_buckets_total = 0;       // old buckets evacuated, by writes and by the collector
   std::uint64_t evacuated_by_collector_total = 0;  // the part of the above done without a write
+  // Table bytes (bucket + overflow + oldbucket) given back by maintenance: each shrink, and each
+  // grow that evacuate() worked on, adds what the table shrank by from the moment maintenance
+  // joined it (before a shrink's new array) to its end, whether evacuate() or a write ended it.
+  std::uint64_t maintenance_reclaimed_bytes_total = 0;
   std::uint64_t inserts_total = 0;
   std::uint64_t updates_total = 0;
   std::uint64_t deletes_total = 0;

@@ -1,5 +1,5 @@
-// A drained map given back to the OS by a running collector at its default settings. It has a
-// time bound (2 seconds) and measures the process RSS, so CTest runs it alone (RUN_SERIAL).
+// A drained map given back to the OS by a running collector at its default settings. It measures the
+// process RSS, so CTest runs it alone (RUN_SERIAL): another test's allocations would blur the figure.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -31,8 +31,10 @@ std::uint64_t table_bytes(const MapStats& s) {
   return s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes;
 }
 
-// 1,000,000 entries drained to 1,000: the collector shrinks the map, its bucket memory falls by
-// 90% within 2 seconds, and trimming gives the memory back to the OS.
+// 1,000,000 entries drained to 1,000: the collector shrinks the map to the size its entries need, its
+// bucket memory falls by more than 90%, and trimming gives the memory back to the OS. How long the
+// shrink takes depends on the machine's load (the collector's budget per cycle is wall time): the
+// time is printed, never asserted.
 TEST(CollectorReclaim, DrainedMapShrinksAndGivesMemoryBack) {
   // Sanitizers slow evacuation 20-50x: they drain a map of B = 12 to 100 entries (B = 5) instead of
   // B = 18 to 1,000 (B = 9), and trim after 256 KiB since that map holds only 616 KiB.
@@ -66,11 +68,11 @@ TEST(CollectorReclaim, DrainedMapShrinksAndGivesMemoryBack) {
   const auto registration = collector.add(map);
   const auto started = Clock::now();
   collector.start();
-  const bool fell = wait_until([&] { return table_bytes(map.stats()) * 10 <= table_bytes(drained); }, 2s);
+  ASSERT_TRUE(wait_until([&] { return map.stats().shrinks_total == 1 && !map.stats().growing; }))
+      << "the shrink did not complete within " << kHangGuard.count() << " s: bucket bytes "
+      << table_bytes(drained) << " -> " << table_bytes(map.stats());
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  EXPECT_TRUE(fell) << "bucket bytes " << table_bytes(drained) << " -> " << table_bytes(map.stats())
-                    << " after " << took.count() << " ms";
-  ASSERT_TRUE(wait_until([&] { return !map.stats().growing && collector.stats().trims_total >= 1; }, 10s));
+  ASSERT_TRUE(wait_until([&] { return collector.stats().trims_total >= 1; }));
   collector.stop();
 
   const MapStats shrunk = map.stats();
@@ -78,11 +80,12 @@ TEST(CollectorReclaim, DrainedMapShrinksAndGivesMemoryBack) {
   EXPECT_EQ(stats.shrinks_started_total, 1u);
   EXPECT_EQ(stats.reclaimed_bytes_total, table_bytes(drained) - table_bytes(shrunk));
   EXPECT_EQ(shrunk.log2_buckets, expected_log2);
+  EXPECT_LT(table_bytes(shrunk) * 10, table_bytes(drained)) << "bucket memory fell by more than 90%";
   expect_contents(map, *reference);
 
   const std::uint64_t rss_after = resident_bytes();
   std::printf(
-      "drained map: table bytes %llu -> %llu (90%% down after %lld ms); RSS %llu -> %llu; reclaimed %llu\n",
+      "drained map: table bytes %llu -> %llu (shrink done after %lld ms); RSS %llu -> %llu; reclaimed %llu\n",
       static_cast<unsigned long long>(table_bytes(drained)),
       static_cast<unsigned long long>(table_bytes(shrunk)), static_cast<long long>(took.count()),
       static_cast<unsigned long long>(rss_before), static_cast<unsigned long long>(rss_after),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <thread>
@@ -47,6 +48,25 @@ inline std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// Inserts keys 0..n-1 (value = key + 1) into the map and its reference.
+template <class MapT, class Reference>
+void fill(MapT& map, Reference& reference, std::int64_t n) {
+  for (std::int64_t key = 0; key < n; ++key) {
+    map.insert_or_assign(key, key + 1);
+    reference[key] = key + 1;
+  }
+}
+
+// Erases keys 0, 1, 2, ... until the reference holds `keep` entries.
+template <class MapT, class Reference>
+void drain_to(MapT& map, Reference& reference, std::size_t keep) {
+  for (std::int64_t key = 0; reference.size() > keep; ++key) {
+    if (reference.erase(key) != 0) {
+      map.erase(key);
+    }
+  }
+}
+
 // Every entry of the reference is in the map with its value, and the map holds nothing else
 // (for_each visits each entry once: a duplicate or a stray key fails).
 template <class MapT, class K, class V>
@@ -82,9 +102,14 @@ void expect_contents(SharedMapT& map, const std::unordered_map<K, V>& reference)
   map.with_lock([&](const auto& m) { expect_same_contents(m, reference); });
 }
 
+// How long a test waits for the collector before calling it hung. Never a speed requirement: the
+// collector's work per cycle is bounded by wall time, so on a loaded or sanitized build a shrink may take
+// many more cycles than on an idle machine; what tests check is that it completes.
+inline constexpr std::chrono::seconds kHangGuard{60};
+
 // Waits until done() or the timeout; returns done().
 template <class F>
-bool wait_until(F done, std::chrono::milliseconds timeout) {
+bool wait_until(F done, std::chrono::milliseconds timeout = kHangGuard) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -35,7 +35,7 @@ void drain_to(MapT& map, std::unordered_map<std::int64_t, std::int64_t>& referen
   }
 }
 
-// The doubling B=10 -> 11 starts at insert 6657 (go-classic-map.md); the map is frozen there.
+// The doubling B=10 -> 11 starts at insert 6657 (docs/go-map-facts.md); the map is frozen there.
 TEST(Evacuate, FinishesAFrozenDoublingWithoutWrites) {
   IntMap map;
   std::unordered_map<std::int64_t, std::int64_t> reference;
@@ -109,7 +109,7 @@ TEST(Evacuate, HandsTheFinishedGrowsOldArrayOver) {
   expect_same_contents(map, reference);
 }
 
-// 100,000 entries give B = 14 (go-classic-map.md); 1,000 left fit B = 9 at half the load factor.
+// 100,000 entries give B = 14 (docs/go-map-facts.md); 1,000 left fit B = 9 at half the load factor.
 TEST(Shrink, GoesToTheSmallestArrayHoldingTheEntriesAtHalfLoad) {
   IntMap map;
   std::unordered_map<std::int64_t, std::int64_t> reference;

@@ -1,4 +1,4 @@
-// Bucket: Go's bmap, 8 slots of one hash chain.
+// Bucket: Go's bmap, 8 slots of one hash chain, and the chain walks that need nothing but buckets.
 //
 // Layout, as in Go: 8 one-byte tophash cells, then 8 keys, then 8 values, then the overflow
 // pointer. Keeping all keys together and all values together avoids padding between a small key
@@ -13,10 +13,12 @@
 #include <new>
 #include <type_traits>
 
+#include "mapcore/go_layout.h"
+
 namespace mapcore::internal {
 
-inline constexpr std::size_t kSlots = 8;
-inline constexpr std::size_t kMaxInlineBytes = 128;
+inline constexpr std::size_t kSlots = go::kBucketSlots;
+inline constexpr std::size_t kMaxInlineBytes = go::kMaxInlineBytes;
 
 // tophash cell states. Values below kMinTopHash are reserved; a real tophash is bumped past them.
 inline constexpr std::uint8_t kEmptyRest = 0;       // empty, and so is every later cell of the chain
@@ -73,16 +75,20 @@ struct Bucket {
   using KeyStorage = typename Slot<K>::Storage;
   using ValueStorage = typename Slot<V>::Storage;
 
+  // A slot's size: the key or value itself, or a pointer to it when it is out of line.
+  static constexpr std::size_t kKeySlotBytes = sizeof(KeyStorage);      // NOLINT(bugprone-sizeof-expression)
+  static constexpr std::size_t kValueSlotBytes = sizeof(ValueStorage);  // NOLINT(bugprone-sizeof-expression)
+
   std::uint8_t tophash[kSlots];
-  alignas(KeyStorage) unsigned char key_bytes[kSlots * sizeof(KeyStorage)];
-  alignas(ValueStorage) unsigned char value_bytes[kSlots * sizeof(ValueStorage)];
+  alignas(KeyStorage) unsigned char key_bytes[kSlots * kKeySlotBytes];
+  alignas(ValueStorage) unsigned char value_bytes[kSlots * kValueSlotBytes];
   Bucket* overflow;
 
   KeyStorage* key_slot(std::size_t i) noexcept {
-    return std::launder(reinterpret_cast<KeyStorage*>(key_bytes + i * sizeof(KeyStorage)));
+    return std::launder(reinterpret_cast<KeyStorage*>(key_bytes + i * kKeySlotBytes));
   }
   ValueStorage* value_slot(std::size_t i) noexcept {
-    return std::launder(reinterpret_cast<ValueStorage*>(value_bytes + i * sizeof(ValueStorage)));
+    return std::launder(reinterpret_cast<ValueStorage*>(value_bytes + i * kValueSlotBytes));
   }
   const K& key(std::size_t i) noexcept {
     if constexpr (Slot<K>::kIndirect) {
@@ -127,6 +133,51 @@ struct Bucket {
   // Go's evacuated(b): a bucket's first cell tells whether the whole bucket was evacuated.
   bool evacuated() const noexcept { return tophash[0] > kEmptyOne && tophash[0] < kMinTopHash; }
 };
+
+// Empty cells in the chain that starts at b.
+template <class Bucket>
+std::size_t free_cells_in_chain(const Bucket* b) noexcept {
+  std::size_t free_cells = 0;
+  for (; b != nullptr; b = b->overflow) {
+    for (std::size_t i = 0; i < kSlots; ++i) {
+      free_cells += is_empty_cell(b->tophash[i]) ? 1 : 0;
+    }
+  }
+  return free_cells;
+}
+
+// Go's mapdelete tail: when cell i of b (in the chain that starts at first) was just emptied and
+// no live entry follows it, turn it and the empty cells before it into kEmptyRest, so that
+// lookups stop there.
+template <class Bucket>
+void mark_empty_rest(Bucket* first, Bucket* b, std::size_t i) noexcept {
+  if (i == kSlots - 1) {
+    if (b->overflow != nullptr && b->overflow->tophash[0] != kEmptyRest) {
+      return;
+    }
+  } else if (b->tophash[i + 1] != kEmptyRest) {
+    return;
+  }
+  for (;;) {
+    b->tophash[i] = kEmptyRest;
+    if (i == 0) {
+      if (b == first) {
+        return;
+      }
+      Bucket* previous = first;
+      while (previous->overflow != b) {
+        previous = previous->overflow;
+      }
+      b = previous;
+      i = kSlots - 1;
+    } else {
+      --i;
+    }
+    if (b->tophash[i] != kEmptyOne) {
+      return;
+    }
+  }
+}
 
 static_assert(std::endian::native == std::endian::little, "cells() puts cell i in byte i");
 static_assert(std::is_trivial_v<Bucket<std::int64_t, std::int64_t>>);

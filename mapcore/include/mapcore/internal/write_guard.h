@@ -20,16 +20,22 @@ namespace mapcore::internal {
 class WriteFlag {
  public:
   void enter() noexcept {
-    if (writing_.load(std::memory_order_relaxed)) fatal_concurrent_use("concurrent map writes");
+    if (writing_.load(std::memory_order_relaxed)) {
+      fatal_concurrent_use("concurrent map writes");
+    }
     writing_.store(true, std::memory_order_relaxed);
   }
   void leave() noexcept {
-    if (!writing_.load(std::memory_order_relaxed)) fatal_concurrent_use("concurrent map writes");
+    if (!writing_.load(std::memory_order_relaxed)) {
+      fatal_concurrent_use("concurrent map writes");
+    }
     writing_.store(false, std::memory_order_relaxed);
   }
   // Reads check too, like Go's "concurrent map read and map write".
   void check_read() const noexcept {
-    if (writing_.load(std::memory_order_relaxed)) fatal_concurrent_use("concurrent map read and map write");
+    if (writing_.load(std::memory_order_relaxed)) {
+      fatal_concurrent_use("concurrent map read and map write");
+    }
   }
 
  private:

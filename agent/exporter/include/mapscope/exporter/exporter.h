@@ -4,9 +4,9 @@
 //   auto handle = exporter.track("sessions", sessions_map, {{"team", "core"}});
 //   auto gc = exporter.attach(collector);
 //
-// Endpoints: the telemetry path (default /metrics), / (landing page), /healthz, /-/ready, POST /-/reload
-// and /debug/maps (JSON). With a WebConfig that has users, every endpoint but /healthz asks for HTTP basic
-// authentication. docs/exporter.md is the guide and docs/metrics.md the metric reference.
+// Endpoints: the telemetry path (default /metrics), / (landing page), /healthz and /-/healthy, /-/ready,
+// POST /-/reload and /debug/maps (JSON). With a WebConfig that has users, every endpoint but the two
+// liveness ones asks for HTTP basic authentication. docs/exporter.md is the guide and docs/metrics.md the metric reference.
 //
 // Every metric is built at scrape time from live state: tracking a map costs its owner nothing, and a
 // scrape reads each map's stats() without taking any lock of the owner's.
@@ -14,12 +14,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "mapscope/exporter/handles.h"
+#include "mapscope/exporter/labels.h"
 #include "mapscope/exporter/metric_source.h"
 #include "mapscope/exporter/tracked_map.h"
 #include "mapscope/exporter/web_config.h"
@@ -30,8 +30,6 @@ class Collector;
 
 namespace mapscope::exporter {
 
-using Labels = std::map<std::string, std::string>;
-
 struct ExporterOptions {
   std::string listen_address =
       "127.0.0.1:8931";  // HOST:PORT (IPv4) or :PORT for every interface; port 0 picks one
@@ -39,7 +37,7 @@ struct ExporterOptions {
   std::uint64_t max_tracked_maps = 1000;  // track() refuses maps past this many
   Labels labels{};                        // static labels added to every per-map series
   std::optional<WebConfig> web_config{};  // basic auth users (bcrypt)
-  std::size_t threads = 4;                // HTTP worker threads (concurrent requests served)
+  std::size_t threads = 256;  // HTTP worker threads: connections served at once, stalled ones included
 };
 
 class Exporter {
@@ -88,7 +86,7 @@ class Exporter {
   // std::invalid_argument, changing nothing, when a name or value is invalid.
   void set_labels(Labels labels);
 
-  // Throws std::invalid_argument when a static label name or value is invalid or reserved.
+  // Throws std::invalid_argument with labels_problem()'s text when a name or value is invalid or reserved.
   static void check_labels(const Labels& labels);
   // Throws std::invalid_argument when the address is not one the exporter can listen on (syntax, IPv6, a
   // host name without an IPv4 address). Binding is not tried.

@@ -3,7 +3,8 @@
 // A source is what node_exporter calls a "collector": it builds fresh MetricFamily values from live
 // state on every scrape (the equivalent of client_golang's const metrics), so nothing is cached between
 // scrapes and nothing must be updated on the hot path of the code it observes. The exporter times every
-// source on every scrape and reports it as mapscope_collector_duration_seconds{collector="<name>"}.
+// source on every scrape and reports it as mapscope_scrape_collector_duration_seconds{collector="<name>"},
+// and mapscope_scrape_collector_success{collector="<name>"} is 0 when collect() threw.
 #pragma once
 
 #include <string>
@@ -17,7 +18,7 @@ class MetricSource {
  public:
   virtual ~MetricSource() = default;
 
-  // The `collector` label value of this source's duration series; unique among the exporter's sources.
+  // The `collector` label value of this source's duration and success series; unique among the exporter's sources.
   virtual std::string name() const = 0;
 
   // Appends this source's families. Called on a scrape thread, never concurrently with itself: keep it

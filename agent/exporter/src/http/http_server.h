@@ -1,21 +1,17 @@
-// HttpServer: prometheus-cpp's Exposer (civetweb) with the Router answering every request.
+// HttpServer: a civetweb server whose every request the Router answers.
 //
-// The Exposer owns the civetweb server; the Router answers every request from civetweb's begin_request
-// callback, the scrape included, so the Exposer's own handler is never reached. That callback carries no
-// user pointer of ours (the Exposer owns the CivetServer), so each server's Router is
-// found through a process-wide table keyed by civetweb context, filled in init_context while the Exposer
-// is being constructed, before any request is processed.
+// The server is started with mg_start2 and this HttpServer as its user data: civetweb's begin_request
+// callback hands each request to the Router before civetweb would look for a file or handler of its own,
+// and the log_message callback keeps the first error of a failed start (mg_start2's own text only says
+// "Failed to setup server ports" when the port is taken).
 #pragma once
 
 #include <cstdint>
-#include <memory>
+#include <mutex>
 #include <string>
 
 struct mg_context;
 struct mg_connection;
-namespace prometheus {
-class Exposer;
-}
 
 namespace mapscope::exporter {
 
@@ -36,12 +32,14 @@ class HttpServer {
   static std::string civetweb_ports(const std::string& listen_address);
 
  private:
-  static void init_context(const mg_context* context);
   static int begin_request(mg_connection* conn);
   static int log_message(const mg_connection* conn, const char* message);
 
-  std::unique_ptr<prometheus::Exposer> exposer_;
-  const mg_context* context_ = nullptr;
+  Router& router_;
+  std::mutex startup_mutex_;   // guards the two below: civetweb's threads may log while mg_start2 runs
+  std::string startup_error_;  // the first message civetweb logged while starting
+  bool starting_ = true;
+  mg_context* context_ = nullptr;
   std::uint16_t port_ = 0;
   std::string wake_address_;  // where the destructor knocks to wake civetweb's listening thread
 };

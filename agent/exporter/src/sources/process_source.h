@@ -29,6 +29,17 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text);
 // The boot time (btime) from the contents of /proc/stat.
 std::optional<std::uint64_t> parse_boot_time(std::string_view text);
 
+// Bytes received and sent, summed over every interface of /proc/<pid>/net/dev (loopback included), as
+// client_golang computes process_network_*_bytes_total. The file describes the process's network namespace,
+// so in a shared namespace the totals include other processes' traffic.
+struct NetDevTotals {
+  std::uint64_t receive_bytes = 0;
+  std::uint64_t transmit_bytes = 0;
+};
+
+// Parses the contents of /proc/<pid>/net/dev; nullopt when a device line is malformed or there is none.
+std::optional<NetDevTotals> parse_net_dev(std::string_view text);
+
 class ProcessSource final : public MetricSource {
  public:
   std::string name() const override { return "process"; }

@@ -101,9 +101,8 @@ std::string LandingPage::growth_state(const mapcore::MapStats& stats) {
 }
 
 std::string LandingPage::render(const std::vector<MapSnapshot>& maps, std::size_t total_maps,
-                                const std::string& telemetry_path) {
+                                const std::vector<Link>& links) {
   const BuildInfo& build = build_info();
-  const std::string metrics = html_escape(telemetry_path);
   std::string html;
   html.reserve(2048 + maps.size() * 400);
   html +=
@@ -113,9 +112,12 @@ std::string LandingPage::render(const std::vector<MapSnapshot>& maps, std::size_
   html += "</style></head><body>\n<h1>mapscope exporter</h1>\n<p>Version ";
   html += html_escape(build.version);
   html += " (revision " + html_escape(build.revision) + ", " + html_escape(build.compiler) + ")</p>\n";
-  html += "<ul><li><a href=\"" + metrics + "\">Metrics</a> (" + metrics + ")</li>";
-  html += "<li><a href=\"/debug/maps\">Map statistics with overflow-chain lengths</a> (JSON)</li>";
-  html += "<li><a href=\"/healthz\">Health</a></li><li><a href=\"/-/ready\">Readiness</a></li></ul>\n";
+  html += "<ul>";
+  for (const Link& link : links) {
+    const std::string path = html_escape(link.path);
+    html += "<li><a href=\"" + path + "\">" + html_escape(link.title) + "</a> (" + path + ")</li>";
+  }
+  html += "</ul>\n";
   html += "<h2>Tracked maps: " + number(total_maps) + "</h2>\n";
   if (maps.size() < total_maps) {
     html +=

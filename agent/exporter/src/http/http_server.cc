@@ -1,9 +1,7 @@
-// HttpServer: Exposer construction, the context table and the civetweb callbacks.
+// HttpServer: starting and stopping civetweb, and its callbacks.
 #include "http_server.h"
 
-#include <CivetServer.h>
 #include <civetweb.h>
-#include <prometheus/exposer.h>
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -15,33 +13,22 @@
 #include <charconv>
 #include <chrono>
 #include <optional>
-#include <shared_mutex>
 #include <stdexcept>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
-#include "http_response.h"
+#include "http/router.h"
 #include "mapscope/exporter/logger.h"
-#include "router.h"
 
 namespace mapscope::exporter {
 namespace {
 
-struct ContextTable {
-  std::shared_mutex mutex;
-  std::unordered_map<const mg_context*, Router*> routers;
-};
-
-ContextTable& contexts() {
-  static ContextTable table;
-  return table;
-}
-
-// Set while this thread constructs a server: init_context and log_message run inside mg_start.
-thread_local Router* constructing_router = nullptr;
-thread_local const mg_context* constructed_context = nullptr;
-thread_local std::string* startup_error = nullptr;
+// How long a connection may take to send its request (and to take the response): a client that stalls
+// mid-header holds one worker at most this long. docs/reliability.md has the measurements behind it.
+constexpr const char* kRequestTimeoutMs = "5000";
+// How long a kept-alive connection keeps its worker waiting for the next request (civetweb applies it to the
+// whole next request): above Prometheus's usual scrape intervals, so that a scraper reuses its connection.
+constexpr const char* kKeepAliveTimeoutMs = "120000";
 
 // The dotted IPv4 address of `host` (a literal or a name resolved through getaddrinfo).
 std::optional<std::string> resolve_ipv4(const std::string& host) {
@@ -109,40 +96,52 @@ std::string HttpServer::civetweb_ports(const std::string& listen_address) {
   return *address + ":" + port;
 }
 
-HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, Router& router) {
-  const std::vector<std::string> options = {
-      "listening_ports",    civetweb_ports(listen_address),
-      "num_threads",        std::to_string(std::max<std::size_t>(threads, 1)),
-      "request_timeout_ms", "10000",  // a stalled client does not hold a worker forever
-  };
-  CivetCallbacks callbacks;
-  callbacks.init_context = &HttpServer::init_context;
+HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, Router& router)
+    : router_(router) {
+  const std::string ports = civetweb_ports(listen_address);
+  const std::string num_threads = std::to_string(std::max<std::size_t>(threads, 1));
+  // clang-format off
+  const char* options[] = {
+      "listening_ports",       ports.c_str(),
+      "num_threads",           num_threads.c_str(),
+      "request_timeout_ms",    kRequestTimeoutMs,
+      "enable_keep_alive",     "yes",
+      "keep_alive_timeout_ms", kKeepAliveTimeoutMs,
+      "tcp_nodelay",           "1",  // no Nagle delay between the writes of one answer
+      nullptr};
+  // clang-format on
+  mg_callbacks callbacks{};
   callbacks.begin_request = &HttpServer::begin_request;
   callbacks.log_message = &HttpServer::log_message;
+  mg_init_data init{};
+  init.callbacks = &callbacks;
+  init.user_data = this;
+  init.configuration_options = options;
+  char error_text[256] = {};
+  unsigned error_code = 0;
+  mg_error_data error{};
+  error.code = &error_code;
+  error.text = error_text;
+  error.text_buffer_size = sizeof error_text;
 
-  std::string error;
-  constructing_router = &router;
-  constructed_context = nullptr;
-  startup_error = &error;
-  try {
-    exposer_ = std::make_unique<prometheus::Exposer>(options, &callbacks);
-  } catch (const std::exception& failure) {
-    if (error.empty()) {
-      error = failure.what();
-    }
+  context_ = mg_start2(&init, &error);
+  std::string startup_error;
+  {
+    std::lock_guard lock(startup_mutex_);
+    starting_ = false;
+    startup_error = std::move(startup_error_);
   }
-  constructing_router = nullptr;
-  startup_error = nullptr;
-  context_ = constructed_context;
-  if (!exposer_) {
-    if (context_ != nullptr) {
-      std::unique_lock lock(contexts().mutex);
-      contexts().routers.erase(context_);
-    }
-    throw std::runtime_error("cannot listen on " + listen_address + ": " + error);
+  if (context_ == nullptr) {
+    const std::string_view text = startup_error.empty() ? std::string_view(error_text) : startup_error;
+    throw std::runtime_error("cannot listen on " + listen_address + ": " +
+                             std::string(text.substr(0, text.find_first_of("\r\n"))));
   }
-  port_ = static_cast<std::uint16_t>(exposer_->GetListeningPorts().at(0));
-  const std::string ports = civetweb_ports(listen_address);
+  int port = 0;
+  mg_server_port bound{};
+  if (mg_get_server_ports(context_, 1, &bound) == 1) {
+    port = bound.port;
+  }
+  port_ = static_cast<std::uint16_t>(port);
   const std::size_t colon = ports.rfind(':');
   wake_address_ = colon == std::string::npos || ports.compare(0, colon, "0.0.0.0") == 0
                       ? "127.0.0.1"
@@ -151,7 +150,7 @@ HttpServer::HttpServer(const std::string& listen_address, std::size_t threads, R
 
 HttpServer::~HttpServer() {
   // civetweb's listening thread notices the stop flag only when its poll() returns, which it does every
-  // two seconds or on a connection: knocking on the port while the Exposer stops makes stopping prompt.
+  // two seconds or on a connection: knocking on the port while civetweb stops makes stopping prompt.
   std::atomic<bool> stopped{false};
   std::thread knocker([this, &stopped] {
     while (!stopped.load()) {
@@ -159,44 +158,26 @@ HttpServer::~HttpServer() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
-  exposer_.reset();  // joins civetweb's threads: no request runs after this
+  mg_stop(context_);  // joins civetweb's threads: no request runs after this
   stopped.store(true);
   knocker.join();
-  std::unique_lock lock(contexts().mutex);
-  contexts().routers.erase(context_);
-}
-
-void HttpServer::init_context(const mg_context* context) {
-  constructed_context = context;
-  std::unique_lock lock(contexts().mutex);
-  contexts().routers[context] = constructing_router;
 }
 
 int HttpServer::begin_request(mg_connection* conn) {
-  Router* router = nullptr;
-  {
-    std::shared_lock lock(contexts().mutex);
-    const auto it = contexts().routers.find(mg_get_context(conn));
-    if (it != contexts().routers.end()) {
-      router = it->second;
-    }
-  }
-  if (router == nullptr) {
-    return respond_text(conn, 503, "starting");
-  }
-  return router->route(conn);
+  return static_cast<HttpServer*>(mg_get_user_data(mg_get_context(conn)))->router_.route(conn);
 }
 
-int HttpServer::log_message(const mg_connection*, const char* message) {
-  if (startup_error != nullptr) {
-    // The first error explains a failed start ("cannot bind to 127.0.0.1:8931: 98 (Address already in use)").
-    if (startup_error->empty()) {
+int HttpServer::log_message(const mg_connection* conn, const char* message) {
+  auto* server = conn != nullptr ? static_cast<HttpServer*>(mg_get_user_data(mg_get_context(conn))) : nullptr;
+  if (server != nullptr) {
+    std::lock_guard lock(server->startup_mutex_);
+    if (server->starting_ && server->startup_error_.empty()) {
+      // "cannot bind to 127.0.0.1:8931: 98 (Address already in use)" explains a failed start.
       const std::string_view text(message);
-      *startup_error = std::string(text.substr(0, text.find_first_of("\r\n")));
+      server->startup_error_ = std::string(text.substr(0, text.find_first_of("\r\n")));
     }
-  } else {
-    log_debug("civetweb", {{"detail", message}});
   }
+  log_debug("civetweb", {{"detail", message}});
   return 1;
 }
 

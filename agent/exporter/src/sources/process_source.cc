@@ -1,4 +1,4 @@
-// ProcessSource: /proc/self/stat, /proc/stat, /proc/self/fd and the resource limits.
+// ProcessSource: /proc/self/stat, /proc/stat, /proc/self/fd, /proc/self/net/dev and the resource limits.
 #include "process_source.h"
 
 #include <dirent.h>
@@ -129,6 +129,34 @@ std::optional<std::uint64_t> parse_boot_time(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<NetDevTotals> parse_net_dev(std::string_view text) {
+  NetDevTotals totals;
+  bool any = false;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    end = end == std::string_view::npos ? text.size() : end;
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || line.find('|') != std::string_view::npos) {
+      continue;  // the two header lines
+    }
+    // After "name:": receive bytes, packets, errs, drop, fifo, frame, compressed, multicast, then transmit
+    // bytes.
+    const std::vector<std::string_view> fields = split_spaces(line.substr(colon + 1));
+    const auto received = fields.size() >= 16 ? to_u64(fields[0]) : std::nullopt;
+    const auto sent = fields.size() >= 16 ? to_u64(fields[8]) : std::nullopt;
+    if (!received || !sent) {
+      return std::nullopt;
+    }
+    totals.receive_bytes += *received;
+    totals.transmit_bytes += *sent;
+    any = true;
+  }
+  return any ? std::optional<NetDevTotals>(totals) : std::nullopt;
+}
+
 void ProcessSource::collect(std::vector<prometheus::MetricFamily>& out) {
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page_size = static_cast<double>(sysconf(_SC_PAGESIZE));
@@ -167,6 +195,21 @@ void ProcessSource::collect(std::vector<prometheus::MetricFamily>& out) {
                    "Start time of the process since unix epoch in seconds.", start);
   add_single_value(out, "process_threads", "Number of OS threads in the process.",
                    from_stat([](const ProcStat& s) { return static_cast<double>(s.threads); }));
+  std::optional<NetDevTotals> network;
+  if (const auto text = read_file("/proc/self/net/dev")) {
+    network = parse_net_dev(*text);
+  }
+  const auto from_network = [&](auto f) {
+    return network ? std::optional<double>(f(*network)) : std::nullopt;
+  };
+  add_single_value(out, "process_network_receive_bytes_total",
+                   "Number of bytes received by the process over the network.",
+                   from_network([](const NetDevTotals& n) { return static_cast<double>(n.receive_bytes); }),
+                   MetricType::Counter);
+  add_single_value(out, "process_network_transmit_bytes_total",
+                   "Number of bytes sent by the process over the network.",
+                   from_network([](const NetDevTotals& n) { return static_cast<double>(n.transmit_bytes); }),
+                   MetricType::Counter);
 }
 
 }  // namespace mapscope::exporter

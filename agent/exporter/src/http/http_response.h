@@ -16,7 +16,9 @@ namespace mapscope::exporter {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 // Sends status line, headers (Content-Type, Content-Length, Cache-Control: no-store, nosniff, Connection:
-// close, then `headers`) and, unless `head`, the body. Returns `status`.
+// keep-alive or close, then `headers`) and, unless `head`, the body. Returns `status`. The connection stays
+// open for the next request when the client's HTTP version and Connection header allow it and the status
+// is not 401.
 int respond(mg_connection* conn, int status, std::string_view content_type, std::string_view body,
             bool head = false, const HttpHeaders& headers = {});
 

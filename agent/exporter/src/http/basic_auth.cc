@@ -3,16 +3,22 @@
 
 #include <crypt.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <memory>
+#include <random>
 
 namespace mapscope::exporter {
 namespace {
 
-constexpr std::size_t kMaxCachedCredentials = 256;
-// Verified against when the user does not exist, so that the answer takes as long as for a real user.
-constexpr const char* kDummyHash = "$2b$10$tptUUlouZeWkOSWFcg35se86pVSz3m0PihspsoAjn81ahdiZ3uXCK";
+// Outcomes remembered; past this many the cache starts afresh. Wrong passwords are remembered apart from
+// right ones, so a client cycling through wrong passwords cannot make a scraper pay bcrypt again.
+constexpr std::size_t kMaxRememberedOutcomes = 1024;
+constexpr unsigned long kDefaultCost = 10;
 
 int base64_value(char c) {
   if (c >= 'A' && c <= 'Z') {
@@ -82,13 +88,55 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return difference == 0;
 }
 
+// The cost factor of a bcrypt hash ("$2b$12$..." -> 12); nullopt when the hash has none.
+std::optional<unsigned long> bcrypt_cost(const std::string& hash) {
+  if (hash.size() < 7 || hash[3] != '$' || !std::isdigit(static_cast<unsigned char>(hash[4])) ||
+      !std::isdigit(static_cast<unsigned char>(hash[5]))) {
+    return std::nullopt;
+  }
+  return static_cast<unsigned long>((hash[4] - '0') * 10 + (hash[5] - '0'));
+}
+
+// A bcrypt hash of a random password at `cost`, verified instead of a real one for unknown users.
+std::string make_dummy_hash(unsigned long cost) {
+  std::array<char, CRYPT_GENSALT_OUTPUT_SIZE> salt{};
+  if (crypt_gensalt_rn("$2b$", cost, nullptr, 0, salt.data(), static_cast<int>(salt.size())) == nullptr) {
+    return {};
+  }
+  std::random_device random;
+  const std::string password = std::to_string(random()) + std::to_string(random());
+  auto data = std::make_unique<crypt_data>();
+  const char* hash = crypt_rn(password.c_str(), salt.data(), data.get(), sizeof(crypt_data));
+  return hash != nullptr && hash[0] != '*' ? std::string(hash) : std::string();
+}
+
+std::uint64_t random_seed() {
+  std::random_device random;
+  return (std::uint64_t{random()} << 32) ^ random();
+}
+
 }  // namespace
 
+BasicAuth::BasicAuth() : password_seed_(random_seed()) {}
+
 void BasicAuth::set_config(std::optional<WebConfig> config) {
+  std::map<std::string, std::string> users =
+      config ? std::move(config->basic_auth_users) : std::map<std::string, std::string>{};
+  unsigned long cost = 0;
+  for (const auto& [user, hash] : users) {
+    cost = std::max(cost, bcrypt_cost(hash).value_or(kDefaultCost));
+  }
+  std::string dummy = users.empty() ? std::string() : make_dummy_hash(cost);
   std::unique_lock lock(mutex_);
-  users_ = config ? std::move(config->basic_auth_users) : std::map<std::string, std::string>{};
+  users_ = std::move(users);
+  dummy_hash_ = std::move(dummy);
   std::lock_guard cache(cache_mutex_);
-  verified_.clear();
+  outcomes_.clear();
+}
+
+unsigned long BasicAuth::unknown_user_cost() const {
+  std::shared_lock lock(mutex_);
+  return bcrypt_cost(dummy_hash_).value_or(0);
 }
 
 bool BasicAuth::required() const {
@@ -133,6 +181,32 @@ bool BasicAuth::password_matches(std::string_view password, const std::string& h
   return result != nullptr && result[0] != '*' && equal_constant_time(result, hash);
 }
 
+std::string BasicAuth::cache_key(const std::string& user, std::string_view password) const {
+  const XXH128_hash_t digest = XXH3_128bits_withSeed(password.data(), password.size(), password_seed_);
+  std::string key = user;
+  key += '\0';
+  key.append(reinterpret_cast<const char*>(&digest), sizeof digest);
+  return key;
+}
+
+std::optional<bool> BasicAuth::remembered(const std::string& key) const {
+  std::lock_guard cache(cache_mutex_);
+  const auto it = outcomes_.find(key);
+  return it == outcomes_.end() ? std::nullopt : std::optional<bool>(it->second);
+}
+
+void BasicAuth::remember(const std::string& key, bool allowed) const {
+  std::lock_guard cache(cache_mutex_);
+  if (outcomes_.size() >= kMaxRememberedOutcomes) {
+    // Forget the refusals first: only the right passwords fill the cache with successes.
+    std::erase_if(outcomes_, [](const auto& outcome) { return !outcome.second; });
+    if (outcomes_.size() >= kMaxRememberedOutcomes) {
+      outcomes_.clear();
+    }
+  }
+  outcomes_[key] = allowed;
+}
+
 bool BasicAuth::allowed(const char* header) const {
   std::shared_lock lock(mutex_);
   if (users_.empty()) {
@@ -141,30 +215,30 @@ bool BasicAuth::allowed(const char* header) const {
   if (header == nullptr) {
     return false;
   }
-  {
-    std::lock_guard cache(cache_mutex_);
-    if (verified_.contains(header)) {
-      return true;
-    }
-  }
   const auto credentials = parse_header(header);
   if (!credentials) {
     return false;
   }
-  const auto user = users_.find(credentials->first);
-  if (user == users_.end()) {
-    password_matches(credentials->second, kDummyHash);
-    return false;
+  const std::string key = cache_key(credentials->first, credentials->second);
+  if (const auto outcome = remembered(key)) {
+    return *outcome;
   }
-  if (!password_matches(credentials->second, user->second)) {
-    return false;
+  bool ok = false;
+  {
+    std::lock_guard one_at_a_time(bcrypt_mutex_);
+    if (const auto outcome = remembered(key)) {  // verified while this request waited
+      return *outcome;
+    }
+    bcrypt_runs_.fetch_add(1, std::memory_order_relaxed);
+    const auto user = users_.find(credentials->first);
+    if (user == users_.end()) {
+      password_matches(credentials->second, dummy_hash_);
+    } else {
+      ok = password_matches(credentials->second, user->second);
+    }
   }
-  std::lock_guard cache(cache_mutex_);
-  if (verified_.size() >= kMaxCachedCredentials) {
-    verified_.clear();
-  }
-  verified_.insert(header);
-  return true;
+  remember(key, ok);
+  return ok;
 }
 
 }  // namespace mapscope::exporter

@@ -1,0 +1,3 @@
+module mapscope.test/e2e/leakyservice
+
+go 1.19

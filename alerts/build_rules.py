@@ -177,6 +177,10 @@ def groups(config):
             f"  mapcore_map_load_factor < {threshold('sparse_load_factor')}",
             "and",
             f"  mapcore_map_buckets >= {threshold('sparse_min_buckets')}",
+            # A Swiss-table map's load factor is entries per slot (at most 7/8), not per bucket: the
+            # classic threshold would take every Swiss map for a drained one.
+            'unless on (target, map)',
+            '  mapscope_go_map_info{impl="swiss"}',
         ], "15m", "warning",
             "A map holds a bucket array far larger than its entries need and will never shrink by itself.",
             f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes of buckets at a "

@@ -1,4 +1,6 @@
 // mapscope-agent: flags, configuration, then serve until SIGTERM or SIGINT; SIGHUP reloads.
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 
@@ -26,6 +28,15 @@ void print_version() {
 }
 
 // One line on stderr: a configuration error already reads FILE:LINE:COLUMN: message.
+// One malloc arena for the whole agent. A scrape builds its body in large, short-lived buffers (about
+// 3.5 MB for 1,000 maps) on whichever of the HTTP workers serves it; with glibc's default of up to eight
+// arenas per core, each worker thread's arena keeps its own freed buffers, and resident memory kept rising
+// through a minute of back-to-back scrapes (reliability_load_wrk: +22.7 MB between the run's two halves)
+// where one arena holds it flat. Called before any thread exists.
+void use_one_malloc_arena() {
+  mallopt(M_ARENA_MAX, 1);
+}
+
 int fail(const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
   return kUsageOrConfigError;
@@ -51,6 +62,7 @@ int serve(const cli::CommandLine& flags, cli::LoadedConfig loaded, const cli::Si
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_one_malloc_arena();
   const cli::SignalWaiter signals;  // before any thread exists
   const cli::ParseResult parsed = cli::parse_command_line(argc, argv);
   if (parsed.exit_code) {

@@ -1,5 +1,7 @@
-// goproc_read_bench: the cost of goproc::Target::read() against one Go program (go1.19) holding
-// 1,000 global map[int64]int64 of 1 to 996 entries, reading 1, 100 and 1,000 of them. "Read" is
+// goproc_read_bench: the cost of goproc::Target::read() against one Go program holding 1,000 global
+// map[int64]int64 of 1 to 996 entries, reading 1, 100 and 1,000 of them: built with go1.19 (classic
+// maps: Read, FirstRead) and with go1.24 (Swiss tables: ReadSwiss, FirstReadSwiss; the toolchain is
+// Debian's, fetched by tests/goproc/go_toolchains.sh into the bench's work folder). "Read" is
 // the steady state a scrape sees (chain walks cached, headers and runtime figures read afresh);
 // "FirstRead" is a new Target each time: paths located and every map's chains walked. The
 // program's DWARF is loaded once per build and cached, so neither includes it.
@@ -26,14 +28,37 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaps = 1000;
-pid_t program_pid = 0;
+pid_t classic_pid = 0;
+pid_t swiss_pid = 0;
 
 std::string map_path(int index) {
   return "main.m" + std::to_string(index);
 }
 
-// Writes and builds the program: kMaps globals, map i holding (i % 200) * 5 + 1 entries.
-fs::path build_program() {
+// The go command of Debian's go1.24 (Swiss-table maps by default), fetched once.
+std::string swiss_go() {
+  const fs::path cache = fs::path(MAPBENCH_GOPROC_WORK_DIR) / "toolchains";
+  const std::string command = "'" MAPBENCH_GO_TOOLCHAINS "' '" + cache.string() + "' 1.24";
+  std::string output;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[512];
+    while (fgets(buffer, sizeof buffer, pipe) != nullptr) {
+      output += buffer;
+    }
+    pclose(pipe);
+  }
+  const auto space = output.find(' ');
+  if (!output.starts_with("1.24 ") || space == std::string::npos) {
+    std::cerr << "goproc_read_bench: no go1.24 toolchain: " << output << "\n";
+    std::exit(1);
+  }
+  auto root = output.substr(space + 1);
+  root.erase(root.find_last_not_of("\n") + 1);
+  return root + "/bin/go";
+}
+
+// Writes and builds the program with `go`: kMaps globals, map i holding (i % 200) * 5 + 1 entries.
+fs::path build_program(const std::string& go, const std::string& name) {
   const fs::path dir = MAPBENCH_GOPROC_WORK_DIR;
   fs::create_directories(dir);
   std::ofstream(dir / "go.mod") << "module mapscope.bench/goproc\n\ngo 1.19\n";
@@ -49,11 +74,11 @@ fs::path build_program() {
   }
   main << "\tfor {\n\t\ttime.Sleep(time.Hour)\n\t}\n}\n";
   main.close();
-  const auto program = dir / "thousand-maps";
-  const std::string command = "cd '" + dir.string() + "' && env GOCACHE='" + (dir / "gocache").string() +
-                              "' GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 '" MAPBENCH_GO
-                              "' build -o '" +
-                              program.string() + "' .";
+  const auto program = dir / name;
+  const std::string command = "cd '" + dir.string() + "' && env GOCACHE='" +
+                              (dir / ("gocache-" + name)).string() +
+                              "' GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 GOEXPERIMENT= '" + go +
+                              "' build -o '" + program.string() + "' .";
   if (std::system(command.c_str()) != 0) {
     std::cerr << "goproc_read_bench: building the Go program failed\n";
     std::exit(1);
@@ -61,9 +86,9 @@ fs::path build_program() {
   return program;
 }
 
-mapscope::goproc::TargetSpec spec_of(int maps) {
+mapscope::goproc::TargetSpec spec_of(pid_t pid, int maps) {
   mapscope::goproc::TargetSpec spec;
-  spec.pid = program_pid;
+  spec.pid = pid;
   for (int i = 0; i < maps; ++i) {
     spec.maps.push_back(map_path(i));
   }
@@ -77,9 +102,9 @@ bool all_read(const mapscope::goproc::TargetReading& reading, int maps) {
 
 // Times Target::read() of state.range(0) maps: the same Target every time, or (fresh) a new one
 // each time, which locates the paths and walks every chain again.
-void time_reads(benchmark::State& state, bool fresh) {
+void time_reads(benchmark::State& state, pid_t pid, bool fresh) {
   const int maps = static_cast<int>(state.range(0));
-  const auto spec = spec_of(maps);
+  const auto spec = spec_of(pid, maps);
   auto target = std::make_unique<mapscope::goproc::Target>(spec);
   target->read();
   for (auto _ : state) {
@@ -96,42 +121,64 @@ void time_reads(benchmark::State& state, bool fresh) {
   state.counters["maps"] = maps;
 }
 
-void Read(benchmark::State& state) { time_reads(state, false); }
-void FirstRead(benchmark::State& state) { time_reads(state, true); }
+void Read(benchmark::State& state) {
+  time_reads(state, classic_pid, false);
+}
+void FirstRead(benchmark::State& state) {
+  time_reads(state, classic_pid, true);
+}
+void ReadSwiss(benchmark::State& state) {
+  time_reads(state, swiss_pid, false);
+}
+void FirstReadSwiss(benchmark::State& state) {
+  time_reads(state, swiss_pid, true);
+}
 
 BENCHMARK(Read)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(FirstRead)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(ReadSwiss)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(FirstReadSwiss)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+// Starts `program` and waits until a reader finds its last map filled; 0 when it never is.
+pid_t start_filled(const fs::path& program) {
+  std::string path = program.string();
+  char* child_argv[] = {path.data(), nullptr};
+  pid_t pid = 0;
+  if (posix_spawn(&pid, path.c_str(), nullptr, nullptr, child_argv, environ) != 0) {
+    std::cerr << "goproc_read_bench: cannot start " << path << "\n";
+    return 0;
+  }
+  mapscope::goproc::Target probe(spec_of(pid, kMaps));
+  for (int attempt = 0; attempt < 600; ++attempt) {
+    const auto reading = probe.read();
+    if (all_read(reading, kMaps) && reading.processes[0].maps.back().stats.entries > 0) {
+      return pid;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::cerr << "goproc_read_bench: " << path << " never had its maps filled\n";
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return 0;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  const auto program = build_program();
-  std::string path = program.string();
-  char* child_argv[] = {path.data(), nullptr};
-  if (posix_spawn(&program_pid, path.c_str(), nullptr, nullptr, child_argv, environ) != 0) {
-    std::cerr << "goproc_read_bench: cannot start " << path << "\n";
-    return 1;
-  }
-  // Ready once the last map is filled.
-  mapscope::goproc::Target probe(spec_of(kMaps));
-  bool ready = false;
-  for (int attempt = 0; attempt < 600 && !ready; ++attempt) {
-    const auto reading = probe.read();
-    ready = all_read(reading, kMaps) && reading.processes[0].maps.back().stats.entries > 0;
-    if (!ready) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  }
+  classic_pid = start_filled(build_program(MAPBENCH_GO, "thousand-maps"));
+  swiss_pid = classic_pid == 0 ? 0 : start_filled(build_program(swiss_go(), "thousand-maps-swiss"));
   int status = 1;
-  if (ready) {
+  if (classic_pid != 0 && swiss_pid != 0) {
     benchmark::RunSpecifiedBenchmarks();
     status = 0;
-  } else {
-    std::cerr << "goproc_read_bench: the Go program never had its maps filled\n";
   }
-  kill(program_pid, SIGKILL);
-  waitpid(program_pid, nullptr, 0);
+  for (const pid_t pid : {classic_pid, swiss_pid}) {
+    if (pid != 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
   benchmark::Shutdown();
   return status;
 }

@@ -166,6 +166,54 @@ TEST(GoTargetMetrics, GoMapsHaveTheMapcoreStateFamiliesWithTargetAndStaticLabels
   EXPECT_EQ(e.help.at("mapcore_map_entries"), "Live entries in the map.");
 }
 
+// A Swiss map of go1.24 drained to one entry: 128 tables of 1,024 slots kept, many of them tombstones.
+MapReading drained_swiss_map(std::string path) {
+  MapReading map;
+  map.path = std::move(path);
+  map.impl = "swiss";
+  map.load_factor = 0.875;
+  map.stats.entries = 1;
+  map.stats.buckets = 131'072;
+  map.stats.bucket_bytes = 1024 + 128 * (32 + 2'228'224 / 128);
+  map.swiss = goproc::SwissShape{
+      .tables = 128, .directory_entries = 128, .capacity_slots = 131'072, .tombstones = 46'320};
+  return map;
+}
+
+TEST(GoTargetMetrics, SwissMapsAddTheirShapeAndEveryMapSaysItsImplementation) {
+  GoTargetMetrics metrics;
+  const auto families = metrics.families(
+      {up("api", {process(100, {drained_swiss_map("main.cache"), frozen_map("main.old")})})}, {});
+  const Exposition e = render(families);
+  const Labels cache{{"map", "main.cache"}, {"target", "api"}};
+  EXPECT_EQ(e.value("mapcore_map_tables", cache), 128);
+  EXPECT_EQ(e.value("mapcore_map_directory_entries", cache), 128);
+  EXPECT_EQ(e.value("mapcore_map_capacity_slots", cache), 131'072);
+  EXPECT_EQ(e.value("mapcore_map_tombstones", cache), 46'320);
+  EXPECT_DOUBLE_EQ(*e.value("mapcore_map_load_factor", cache), 1.0 / 131'072);
+  Labels region = cache;
+  region["region"] = "overflow";
+  EXPECT_EQ(e.value("mapcore_map_memory_bytes", region), 0);
+  region["region"] = "oldbuckets";
+  EXPECT_EQ(e.value("mapcore_map_memory_bytes", region), 0);
+  EXPECT_EQ(e.value("mapscope_go_map_info", {{"map", "main.cache"}, {"target", "api"}, {"impl", "swiss"}}),
+            1);
+  EXPECT_EQ(e.value("mapscope_go_map_info", {{"map", "main.old"}, {"target", "api"}, {"impl", "classic"}}),
+            1);
+  // The Swiss shape is the Swiss maps' only: a classic map has none of it.
+  EXPECT_EQ(e.count("mapcore_map_tables"), 1U);
+  EXPECT_EQ(e.count("mapcore_map_tombstones"), 1U);
+}
+
+TEST(GoTargetMetrics, ClassicOnlyScrapesHaveNoSwissFamilies) {
+  GoTargetMetrics metrics;
+  const auto families = metrics.families({up("api", {process(100, {frozen_map("main.old")})})}, {});
+  for (const char* absent : {"mapcore_map_tables", "mapcore_map_directory_entries",
+                             "mapcore_map_capacity_slots", "mapcore_map_tombstones"}) {
+    EXPECT_EQ(find(families, absent), nullptr) << absent;
+  }
+}
+
 TEST(GoTargetMetrics, TargetAndProcessFamilies) {
   GoTargetMetrics metrics;
   TargetReading reading = up("api", {process(100)});

@@ -115,7 +115,7 @@ fs::path build_go(const GoBuild& build) {
       " PATH=" + quote((root / "bin").string()) + ":/usr/bin:/bin GOCACHE=" + quote(cache.string()) +
       " GOPATH=" + quote((work_dir() / "gopath").string()) +
       " GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 HOME=" + quote(work_dir().string());
-  if (build.version == "1.24") {
+  if (build.version == "1.24" || build.version == "1.25") {
     command += build.classic_maps ? " GOEXPERIMENT=noswissmap" : " GOEXPERIMENT=";
   }
   command += " go build -trimpath -o " + quote(output.string() + ".tmp");

@@ -15,8 +15,12 @@
 
 namespace mapscope::goproc::test {
 
-// The Go versions the suites build with: Debian's go1.19 and the newer ones from Debian's archive.
+// The Go versions the classic-map suites build with: Debian's go1.19 and the newer ones from
+// Debian's archive (go1.24 with GOEXPERIMENT=noswissmap).
 inline const std::vector<std::string> kGoVersions = {"1.19", "1.21", "1.22", "1.23", "1.24"};
+
+// The Go versions whose default builds have Swiss-table maps.
+inline const std::vector<std::string> kSwissGoVersions = {"1.24", "1.25", "1.26"};
 
 // The build tree's folder for toolchains, builds and scratch files.
 std::filesystem::path work_dir();
@@ -25,10 +29,10 @@ std::filesystem::path work_dir();
 std::filesystem::path fixture_source(const std::string& name);
 
 struct GoBuild {
-  std::string version = "1.19";    // one of kGoVersions
+  std::string version = "1.19";    // one of kGoVersions or kSwissGoVersions
   std::filesystem::path source;    // a Go module folder
   std::vector<std::string> flags;  // extra `go build` flags, e.g. -ldflags=-s -w
-  bool classic_maps = true;        // go1.24: GOEXPERIMENT=noswissmap
+  bool classic_maps = true;        // go1.24 and go1.25: GOEXPERIMENT=noswissmap (go1.26 has only Swiss maps)
   std::string name;                // the output's base name (distinct per variant)
 };
 

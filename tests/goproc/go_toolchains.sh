@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # go_toolchains.sh CACHE_DIR VERSION...
 #
-# Prints one line "VERSION GOROOT" per requested Go version (1.19, 1.21, 1.22, 1.23, 1.24), fetching what
-# is missing into CACHE_DIR. go1.19 is Debian 12's installed golang-go. The newer ones are Debian's own
-# golang-1.2x-go and golang-1.2x-src packages (bookworm-backports, trixie), downloaded with a private apt
+# Prints one line "VERSION GOROOT" per requested Go version (1.19, 1.21 to 1.26), fetching what is missing
+# into CACHE_DIR. go1.19 is Debian 12's installed golang-go. The newer ones are Debian's own
+# golang-1.2x-go and golang-1.2x-src packages (bookworm-backports, trixie, trixie-backports), downloaded with a private apt
 # configuration whose mirror is the one this machine's apt already uses, and unpacked without installing:
 # their go binary is static and runs from the unpacked tree. A second call finds the cache and downloads
 # nothing; concurrent calls wait for one another.
@@ -46,6 +46,7 @@ apt_update() {
   cat >"$apt_dir/sources.list" <<LIST
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm-backports main
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main
 LIST
   # shellcheck disable=SC2046
   apt-get $(apt_options) update -qq >"$apt_dir/update.log" 2>&1 || fail "apt-get update failed: $(tail -3 "$apt_dir/update.log")"

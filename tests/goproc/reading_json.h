@@ -44,10 +44,17 @@ inline nlohmann::json to_json(const TargetReading& reading) {
                      {"new_gc_pauses_seconds", process.runtime.new_gc_pauses_seconds},
                      {"maps", nlohmann::json::array()}};
     for (const auto& map : process.maps) {
-      p["maps"].push_back({{"path", map.path},
-                           {"impl", map.impl},
-                           {"load_factor", map.load_factor},
-                           {"stats", to_json(map.stats)}});
+      nlohmann::json m{{"path", map.path},
+                       {"impl", map.impl},
+                       {"load_factor", map.load_factor},
+                       {"stats", to_json(map.stats)}};
+      if (map.swiss) {
+        m["swiss"] = {{"tables", map.swiss->tables},
+                      {"directory_entries", map.swiss->directory_entries},
+                      {"capacity_slots", map.swiss->capacity_slots},
+                      {"tombstones", map.swiss->tombstones}};
+      }
+      p["maps"].push_back(std::move(m));
     }
     out["processes"].push_back(std::move(p));
   }

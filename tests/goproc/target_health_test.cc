@@ -1,4 +1,4 @@
-// Targets that are bad or change: no DWARF, not Go, Swiss-table maps, a pid that exits, an
+// Targets that are bad or change: no DWARF, not Go, either map runtime of go1.24, a pid that exits, an
 // executable restarted, a pid file rewritten, no permission, a position-independent binary, many
 // maps in one program. Each is reported clearly and never crashes the reader.
 #include <unistd.h>
@@ -104,14 +104,20 @@ fs::path many_maps_program(int count, const std::string& version = "1.19", bool 
                    "many-maps-" + std::to_string(count) + (classic_maps ? "" : "-swiss")});
 }
 
-TEST(TargetHealth, SwissTableMapsAreRefusedWithTheReason) {
-  RunningProgram program(many_maps_program(3, "1.24", false), {});
-  Target target(spec_for_pid(program.pid()));
-  const auto reading = target.read();
-  EXPECT_FALSE(reading.up);
-  EXPECT_NE(reading.down_reason.find("swiss-table maps: not supported yet"), std::string::npos)
-      << reading_text(reading);
-  EXPECT_EQ(reading.read_errors_total.at("unsupported"), 1U);
+TEST(TargetHealth, Go124BuildsAreReadByTheReaderOfTheirMapRuntime) {
+  // The same program built twice with go1.24: Swiss tables by default, classic with noswissmap.
+  for (const bool classic : {false, true}) {
+    RunningProgram program(many_maps_program(3, "1.24", classic), {});
+    Target target(spec_for_pid(program.pid(), {"main.m0", "main.m1", "main.m2"}));
+    const auto reading = target.read();
+    ASSERT_TRUE(reading.up) << reading_text(reading);
+    ASSERT_EQ(reading.processes.at(0).maps.size(), 3U) << reading_text(reading);
+    for (const auto& map : reading.processes[0].maps) {
+      EXPECT_EQ(map.impl, classic ? "classic" : "swiss") << map.path;
+      EXPECT_EQ(map.swiss.has_value(), !classic) << map.path;
+      EXPECT_EQ(map.stats.entries, map.path == "main.m0" ? 1U : map.path == "main.m1" ? 8U : 15U) << map.path;
+    }
+  }
 }
 
 TEST(TargetHealth, APidThatExitsBetweenReadsIsDownAsGone) {

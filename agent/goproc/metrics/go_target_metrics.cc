@@ -29,6 +29,11 @@ enum Family : std::size_t {
   kGcCycles,
   kGcPause,
   kReadErrors,
+  kMapInfo,
+  kMapTables,
+  kMapDirectoryEntries,
+  kMapCapacitySlots,
+  kMapTombstones,
   kFamilyCount
 };
 
@@ -57,6 +62,27 @@ std::vector<prometheus::MetricFamily> empty_families() {
                             MetricType::Histogram);
   f[kReadErrors] = make_family("mapscope_go_read_errors_total", "Failed reads of the Go target, by kind.",
                                MetricType::Counter);
+  f[kMapInfo] =
+      make_family("mapscope_go_map_info",
+                  "Each Go map read: impl is its runtime's map, classic (hmap) or swiss (Swiss tables, "
+                  "go1.24 on). Always 1.",
+                  MetricType::Gauge);
+  f[kMapTables] =
+      make_family("mapcore_map_tables", "Swiss maps: distinct tables (0 for a small map of one group).",
+                  MetricType::Gauge);
+  f[kMapDirectoryEntries] = make_family(
+      "mapcore_map_directory_entries",
+      "Swiss maps: directory entries (several may share a table; 0 for a small map).", MetricType::Gauge);
+  f[kMapCapacitySlots] =
+      make_family("mapcore_map_capacity_slots",
+                  "Swiss maps: slots of every table, used, deleted or empty. A Swiss map never "
+                  "shrinks: it keeps these after its entries are deleted.",
+                  MetricType::Gauge);
+  f[kMapTombstones] =
+      make_family("mapcore_map_tombstones",
+                  "Swiss maps: deleted slots still taken until their table is rehashed (exact, "
+                  "as the runtime counts them).",
+                  MetricType::Gauge);
   return f;
 }
 
@@ -86,6 +112,19 @@ LabelList map_labels(const std::string& path, const std::string& target,
     labels.push_back({name, value});
   }
   return labels;
+}
+
+// The implementation of every map, and the shape only Swiss maps have.
+void add_swiss_series(std::vector<prometheus::MetricFamily>& f, const LabelList& labels,
+                      const MapReading& map) {
+  add_gauge(f[kMapInfo], exporter::with_label(labels, "impl", map.impl), 1.0);
+  if (!map.swiss) {
+    return;
+  }
+  add_gauge(f[kMapTables], labels, static_cast<double>(map.swiss->tables));
+  add_gauge(f[kMapDirectoryEntries], labels, static_cast<double>(map.swiss->directory_entries));
+  add_gauge(f[kMapCapacitySlots], labels, static_cast<double>(map.swiss->capacity_slots));
+  add_gauge(f[kMapTombstones], labels, static_cast<double>(map.swiss->tombstones));
 }
 
 }  // namespace
@@ -137,11 +176,20 @@ std::vector<prometheus::MetricFamily> GoTargetMetrics::families(
           }
           break;
         }
-        maps.add(map_labels(map.path, label, static_labels), map.stats);
+        const LabelList labels = map_labels(map.path, label, static_labels);
+        maps.add(labels, map.stats);
+        add_swiss_series(f, labels, map);
         ++published;
       }
     }
   }
+  // The Swiss families appear only when some Swiss map was read: classic-only scrapes stay as they were.
+  for (std::size_t i = kMapTables; i <= kMapTombstones; ++i) {
+    if (f[i].metric.empty()) {
+      f[i].name.clear();
+    }
+  }
+  std::erase_if(f, [](const prometheus::MetricFamily& family) { return family.name.empty(); });
   std::vector<prometheus::MetricFamily> out = std::move(maps).take();
   out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
   return out;

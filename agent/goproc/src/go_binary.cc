@@ -397,6 +397,45 @@ ClassicMapLayout classic_layout(const DwarfModel& model) {
   return layout;
 }
 
+// The member `name` of `type` resolved to the struct it is, or (through a pointer) points to.
+const DwarfType& member_struct(const DwarfModel& model, const DwarfType& type, std::string_view name,
+                               int pointers) {
+  const auto* member = type.member(name);
+  const DwarfType* target = member == nullptr ? nullptr : model.resolve(member->type);
+  for (int i = 0; i < pointers && target != nullptr; ++i) {
+    target = target->tag == DwarfType::Tag::kPointer ? model.resolve(target->target) : nullptr;
+  }
+  if (target == nullptr || target->tag != DwarfType::Tag::kStruct) {
+    throw LayoutError{"DWARF struct " + type.name + " field " + std::string(name) +
+                      " is not the struct expected"};
+  }
+  return *target;
+}
+
+SwissMapLayout swiss_layout(const DwarfModel& model) {
+  SwissMapLayout layout;
+  const auto& map = struct_named(model, "internal/runtime/maps.Map");
+  layout.map_size = map.byte_size.value_or(0);
+  layout.used = field(model, map, "used");
+  layout.dir_ptr = field(model, map, "dirPtr");
+  layout.dir_len = field(model, map, "dirLen");
+  const auto& table = struct_named(model, "internal/runtime/maps.table");
+  layout.table_size = table.byte_size.value_or(0);
+  layout.table_used = field(model, table, "used");
+  layout.table_capacity = field(model, table, "capacity");
+  layout.table_growth_left = field(model, table, "growthLeft");
+  const auto groups = field(model, table, "groups");
+  const auto& groups_reference = member_struct(model, table, "groups", 0);
+  const auto data = field(model, groups_reference, "data");
+  const auto length_mask = field(model, groups_reference, "lengthMask");
+  layout.table_groups_data = {groups.offset + data.offset, data.size};
+  layout.table_groups_length_mask = {groups.offset + length_mask.offset, length_mask.size};
+  if (layout.map_size == 0 || layout.table_size == 0) {
+    throw LayoutError{"DWARF internal/runtime/maps.Map or .table has no size"};
+  }
+  return layout;
+}
+
 std::optional<RuntimeStatsLayout> runtime_stats_layout(const DwarfModel& model) {
   const auto* memstats = model.variable("runtime.memstats");
   const auto* controller = model.variable("runtime.gcController");
@@ -459,15 +498,19 @@ std::variant<std::shared_ptr<const GoBinary>, ReadFailure> load_uncached(const s
   binary->position_independent = facts.position_independent;
   binary->first_segment_vaddr = facts.first_segment_vaddr;
   binary->dwarf = std::move(std::get<DwarfModel>(dwarf));
-  if (binary->dwarf.named_type("runtime.hmap") == nullptr) {
-    if (binary->dwarf.named_type("internal/runtime/maps.Map") != nullptr) {
-      return ReadFailure::of(failure_kind::kUnsupported,
-                             path + " (" + binary->go_version + ") uses swiss-table maps: not supported yet");
-    }
-    return ReadFailure::of(failure_kind::kDwarf, path + ": DWARF has no runtime.hmap");
+  // A build has one map runtime: hmap (classic, or go1.24/1.25 with GOEXPERIMENT=noswissmap) or
+  // internal/runtime/maps (Swiss tables, the default from go1.24).
+  binary->swiss = binary->dwarf.named_type("runtime.hmap") == nullptr;
+  if (binary->swiss && binary->dwarf.named_type("internal/runtime/maps.Map") == nullptr) {
+    return ReadFailure::of(failure_kind::kDwarf,
+                           path + ": DWARF has neither runtime.hmap nor internal/runtime/maps.Map");
   }
   try {
-    binary->classic = classic_layout(binary->dwarf);
+    if (binary->swiss) {
+      binary->swiss_map = swiss_layout(binary->dwarf);
+    } else {
+      binary->classic = classic_layout(binary->dwarf);
+    }
   } catch (const LayoutError& error) {
     return ReadFailure::of(failure_kind::kDwarf, path + ": " + error.what);
   }
@@ -536,12 +579,61 @@ std::variant<std::shared_ptr<const GoBinary>, ReadFailure> BinaryCache::load(
 }  // namespace
 
 double GoBinary::load_factor() const {
+  if (swiss) {
+    return 7.0 / 8.0;  // maxAvgGroupLoad of every 8 slots, tombstones included
+  }
   const bool go121 =
       go_version == "go1.21" || go_version.starts_with("go1.21.") || go_version.starts_with("go1.21rc");
   return mapcore::go::load_factor(go121 ? mapcore::Profile::Go121 : mapcore::Profile::Go122);
 }
 
+namespace {
+
+// Out-of-line storage and pointer-freedom of a map's entries, from its key and value types.
+void set_entry_storage(const DwarfModel& dwarf, TypeId key, TypeId value, MapTypeLayout& layout) {
+  const auto key_size = dwarf.size_of(key).value_or(0);
+  const auto value_size = dwarf.size_of(value).value_or(0);
+  if (key_size > mapcore::go::kMaxInlineBytes) {
+    layout.indirect_key_bytes = mapcore::go::rounded_size(key_size);
+  }
+  if (value_size > mapcore::go::kMaxInlineBytes) {
+    layout.indirect_value_bytes = mapcore::go::rounded_size(value_size);
+  }
+  layout.pointer_free = layout.indirect_key_bytes == 0 && layout.indirect_value_bytes == 0 &&
+                        !dwarf.holds_pointers(key) && !dwarf.holds_pointers(value);
+}
+
+// map[K]V -> *map<K,V> -> map<K,V>.dirPtr -> **table<K,V> -> table<K,V>.groups.data -> *group,
+// the group type the compiler names noalg.map.group[K]V.
+std::optional<MapTypeLayout> swiss_map_type(const DwarfModel& dwarf, TypeId map_type) {
+  const auto* typedef_type = dwarf.type(map_type);
+  const auto* pointer = dwarf.resolve(map_type);
+  const DwarfType* at = pointer == nullptr ? nullptr : dwarf.resolve(pointer->target);
+  const auto follow = [&dwarf](const DwarfType* type, std::string_view member) -> const DwarfType* {
+    const auto* found = type == nullptr ? nullptr : type->member(member);
+    return found == nullptr ? nullptr : dwarf.resolve(found->type);
+  };
+  const auto deref = [&dwarf](const DwarfType* type) -> const DwarfType* {
+    return type == nullptr || type->tag != DwarfType::Tag::kPointer ? nullptr : dwarf.resolve(type->target);
+  };
+  const auto* table = deref(deref(follow(at, "dirPtr")));
+  const auto* group = deref(follow(follow(table, "groups"), "data"));
+  if (typedef_type == nullptr || group == nullptr || !group->byte_size || typedef_type->map_key == 0 ||
+      typedef_type->map_elem == 0) {
+    return std::nullopt;
+  }
+  MapTypeLayout layout;
+  layout.bucket_size = *group->byte_size;
+  set_entry_storage(dwarf, typedef_type->map_key, typedef_type->map_elem, layout);
+  return layout;
+}
+
+}  // namespace
+
 std::optional<MapTypeLayout> GoBinary::map_type(TypeId map_type) const {
+  if (swiss) {
+    return swiss_map_type(dwarf, map_type);
+  }
   // map[K]V -> *hash<K,V> -> hash<K,V>.buckets -> *bucket<K,V>
   const auto* typedef_type = dwarf.type(map_type);
   const auto* pointer = dwarf.resolve(map_type);
@@ -570,16 +662,7 @@ std::optional<MapTypeLayout> GoBinary::map_type(TypeId map_type) const {
     key = key_array->target;
     value = value_array->target;
   }
-  const auto key_size = dwarf.size_of(key).value_or(0);
-  const auto value_size = dwarf.size_of(value).value_or(0);
-  if (key_size > mapcore::go::kMaxInlineBytes) {
-    layout.indirect_key_bytes = mapcore::go::rounded_size(key_size);
-  }
-  if (value_size > mapcore::go::kMaxInlineBytes) {
-    layout.indirect_value_bytes = mapcore::go::rounded_size(value_size);
-  }
-  layout.pointer_free = layout.indirect_key_bytes == 0 && layout.indirect_value_bytes == 0 &&
-                        !dwarf.holds_pointers(key) && !dwarf.holds_pointers(value);
+  set_entry_storage(dwarf, key, value, layout);
   return layout;
 }
 

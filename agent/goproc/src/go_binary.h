@@ -32,6 +32,15 @@ struct ClassicMapLayout {
   std::uint64_t slice_size = 0;
 };
 
+// The Swiss-table map's runtime structs of go1.24 on (internal/runtime/maps: Map, table and the
+// table's groupsReference), the same for every K,V.
+struct SwissMapLayout {
+  std::uint64_t map_size = 0;
+  FieldAt used, dir_ptr, dir_len;
+  std::uint64_t table_size = 0;
+  FieldAt table_used, table_capacity, table_growth_left, table_groups_data, table_groups_length_mask;
+};
+
 // runtime.memstats and runtime.gcController, for ReadMemStats' figures.
 struct RuntimeStatsLayout {
   std::uint64_t memstats_address = 0;  // link-time
@@ -42,10 +51,10 @@ struct RuntimeStatsLayout {
   FieldAt heap_in_use, heap_free, heap_released;
 };
 
-// One map type K,V: its bucket<K,V> and how its entries are stored.
+// One map type K,V: its bucket<K,V> (classic) or group (Swiss), and how its entries are stored.
 struct MapTypeLayout {
-  std::uint64_t bucket_size = 0;
-  std::uint64_t overflow_offset = 0;     // the bucket's overflow pointer
+  std::uint64_t bucket_size = 0;         // classic: bucket<K,V>; Swiss: the group (ctrl word and 8 slots)
+  std::uint64_t overflow_offset = 0;     // classic: the bucket's overflow pointer
   std::uint64_t indirect_key_bytes = 0;  // per entry, out of line, rounded as Go allocates; 0 if inline
   std::uint64_t indirect_value_bytes = 0;
   bool pointer_free = false;  // no pointers in keys and values: overflow buckets are listed in mapextra
@@ -58,18 +67,21 @@ class GoBinary {
   bool position_independent = false;
   std::uint64_t first_segment_vaddr = 0;  // page-aligned vaddr of the PT_LOAD at file offset 0
   DwarfModel dwarf;
-  ClassicMapLayout classic;
+  bool swiss = false;        // Swiss-table maps (go1.24 on by default); otherwise classic ones
+  ClassicMapLayout classic;  // when !swiss
+  SwissMapLayout swiss_map;  // when swiss
   std::optional<RuntimeStatsLayout> runtime_stats;  // absent: the runtime's figures are not readable
 
-  // Go's load factor for this version: 6.0 for go1.21 (integer-division slip), 6.5 otherwise.
+  // Go's load factor for this version: classic maps, entries per bucket (6.0 for go1.21, an
+  // integer-division slip, 6.5 otherwise); Swiss maps, entries per slot (7/8).
   double load_factor() const;
-  // The bucket layout of a map type (the typedef map[K]V), or nothing when the DWARF lacks it.
+  // The bucket (or group) layout of a map type (the typedef map[K]V), or nothing when the DWARF lacks it.
   std::optional<MapTypeLayout> map_type(TypeId map_type) const;
 };
 
 // The binary that process `identity` runs, loaded once per build (GNU build-id, else Go's build
 // id, else file identity) and cached; failures are cached for a minute so a bad target costs
-// little per read. Refusals: not Go, no DWARF anywhere, Swiss-table maps.
+// little per read. Refusals: not Go, no DWARF anywhere, a map runtime the DWARF does not describe.
 std::variant<std::shared_ptr<const GoBinary>, ReadFailure> load_go_binary(const ProcessIdentity& identity);
 
 }  // namespace mapscope::goproc

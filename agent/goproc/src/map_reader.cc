@@ -4,23 +4,17 @@
 #include <bit>
 #include <cstring>
 
+#include "agreed_reads.h"
 #include "mapcore/go_layout.h"
 
 namespace mapscope::goproc {
 namespace {
 
-constexpr int kHeaderAttempts = 4;  // pairs of header reads before a map counts as inconsistent
-constexpr int kWalkAttempts = 3;    // walks redone because the map changed under them
+constexpr int kWalkAttempts = 3;                    // walks redone because the map changed under them
 constexpr std::uint64_t kMaxChainLength = 1 << 12;  // longer is a corrupt or changing chain
 constexpr std::uint64_t kSameSizeGrowFlag = 8;
 constexpr std::uint8_t kEvacuatedFirst = 2;  // evacuatedX
 constexpr std::uint8_t kEvacuatedLast = 4;   // evacuatedEmpty
-
-std::uint64_t field_value(const unsigned char* base, const FieldAt& field) {
-  std::uint64_t value = 0;
-  std::memcpy(&value, base + field.offset, std::min<std::uint64_t>(field.size, sizeof value));
-  return value;  // little-endian: the low bytes are the field's
-}
 
 MapHeader decode_header(const unsigned char* bytes, const ClassicMapLayout& layout) {
   MapHeader h;
@@ -34,54 +28,6 @@ MapHeader decode_header(const unsigned char* bytes, const ClassicMapLayout& layo
   h.nevacuate = field_value(bytes, layout.nevacuate);
   h.extra = field_value(bytes, layout.extra);
   return h;
-}
-
-ReadFailure failure_of(RemoteStatus status, const std::string& what) {
-  switch (status) {
-    case RemoteStatus::kGone:
-      return ReadFailure::of(failure_kind::kVanished, "the process exited while " + what);
-    case RemoteStatus::kPermission:
-      return ReadFailure::of(failure_kind::kPermission, "permission denied while " + what);
-    case RemoteStatus::kOverBudget:
-      return ReadFailure::of(failure_kind::kBudget, "the read's byte budget ran out before " + what);
-    default:
-      return ReadFailure::of(failure_kind::kMemory, "an address was unreadable while " + what);
-  }
-}
-
-bool is_fatal(RemoteStatus status) {
-  return status == RemoteStatus::kGone || status == RemoteStatus::kPermission;
-}
-
-// Reads `todo`'s headers into `buffer`; addresses that cannot be read get a failure and leave todo.
-RemoteStatus read_header_copies(RemoteMemory& memory, std::uint64_t size,
-                                std::span<const std::uint64_t> addresses, std::vector<std::size_t>& todo,
-                                std::vector<unsigned char>& buffer,
-                                std::vector<std::optional<ReadFailure>>& failures) {
-  std::vector<RemotePiece> pieces;
-  pieces.reserve(todo.size());
-  for (const auto index : todo) {
-    pieces.push_back({addresses[index], buffer.data() + index * size, size});
-  }
-  auto status = memory.read(pieces);
-  if (status == RemoteStatus::kOk || is_fatal(status) || status == RemoteStatus::kOverBudget) {
-    return status;
-  }
-  std::vector<RemoteStatus> statuses;
-  status = memory.read_each(pieces, statuses);
-  if (is_fatal(status)) {
-    return status;
-  }
-  std::vector<std::size_t> readable;
-  for (std::size_t i = 0; i < todo.size(); ++i) {
-    if (statuses[i] == RemoteStatus::kOk) {
-      readable.push_back(todo[i]);
-    } else {
-      failures[todo[i]] = failure_of(statuses[i], "reading the map header");
-    }
-  }
-  todo = std::move(readable);
-  return RemoteStatus::kOk;
 }
 
 // A bucket array's chains: the overflow pointers of `count` buckets, followed level by level.
@@ -281,46 +227,17 @@ RemoteStatus read_map_headers(RemoteMemory& memory, const ClassicMapLayout& layo
                               std::span<const std::uint64_t> addresses,
                               std::vector<std::optional<MapHeader>>& headers,
                               std::vector<std::optional<ReadFailure>>& failures) {
-  const auto size = layout.hmap_size;
+  std::vector<unsigned char> bytes;
+  std::vector<bool> agreed;
+  const auto status =
+      read_agreed(memory, layout.hmap_size, addresses, "reading the map header", bytes, agreed, failures);
   headers.assign(addresses.size(), std::nullopt);
-  failures.assign(addresses.size(), std::nullopt);
-  std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < addresses.size(); ++i) {
-    if (addresses[i] != 0) {
-      todo.push_back(i);
+    if (agreed[i]) {
+      headers[i] = decode_header(bytes.data() + i * layout.hmap_size, layout);
     }
   }
-  std::vector<unsigned char> first(addresses.size() * size);
-  std::vector<unsigned char> second(addresses.size() * size);
-  for (int attempt = 0; attempt < kHeaderAttempts && !todo.empty(); ++attempt) {
-    for (auto* buffer : {&first, &second}) {
-      const auto status = read_header_copies(memory, size, addresses, todo, *buffer, failures);
-      if (is_fatal(status)) {
-        return status;
-      }
-      if (status == RemoteStatus::kOverBudget) {
-        for (const auto index : todo) {
-          failures[index] = failure_of(status, "reading the map header");
-        }
-        return RemoteStatus::kOk;
-      }
-    }
-    std::vector<std::size_t> disagreeing;
-    for (const auto index : todo) {
-      const auto* a = first.data() + index * size;
-      if (std::memcmp(a, second.data() + index * size, size) == 0) {
-        headers[index] = decode_header(a, layout);
-      } else {
-        disagreeing.push_back(index);
-      }
-    }
-    todo = std::move(disagreeing);
-  }
-  for (const auto index : todo) {
-    failures[index] =
-        ReadFailure::of(failure_kind::kInconsistent, "the map header changed between every pair of reads");
-  }
-  return RemoteStatus::kOk;
+  return status;
 }
 
 std::uint64_t header_bytes(const MapTypeLayout& type, const MapHeader& header) {

@@ -11,7 +11,7 @@ namespace failure_kind {
 inline constexpr const char* kPermission = "permission";      // no ptrace access to the process
 inline constexpr const char* kVanished = "vanished";          // the process exited or was replaced
 inline constexpr const char* kNotFound = "not_found";         // no process matches, unreadable pid file
-inline constexpr const char* kUnsupported = "unsupported";    // not a Go program, Swiss-table maps
+inline constexpr const char* kUnsupported = "unsupported";    // not a Go program, not x86-64
 inline constexpr const char* kDwarf = "dwarf";                // no DWARF anywhere, or not what is expected
 inline constexpr const char* kInconsistent = "inconsistent";  // the map kept changing under the reader
 inline constexpr const char* kMemory = "memory";              // an address of the map could not be read

@@ -14,6 +14,7 @@
 #include "proc_files.h"
 #include "read_failure.h"
 #include "remote_memory.h"
+#include "swiss_map_reader.h"
 
 namespace mapscope::goproc {
 namespace {
@@ -177,7 +178,7 @@ std::optional<ReadFailure> Target::State::attach(ProcessState& state) const {
   for (auto& [path, location] : locations) {
     auto type = go.map_type(location.map_type);
     if (!type) {
-      state.unlocatable.push_back(path + ": the DWARF lacks its bucket type");
+      state.unlocatable.push_back(path + ": the DWARF lacks its bucket or group type");
       continue;
     }
     state.maps.push_back({path, std::move(location), *type, {}});
@@ -254,11 +255,16 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
     }
   }
   std::vector<std::optional<MapHeader>> headers;
+  std::vector<std::optional<SwissHeader>> swiss_headers;
   std::vector<std::optional<ReadFailure>> header_failures;
-  const auto status = read_map_headers(memory, binary.classic, headers_at, headers, header_failures);
+  const auto status =
+      binary.swiss ? read_swiss_headers(memory, binary.swiss_map, headers_at, swiss_headers, header_failures)
+                   : read_map_headers(memory, binary.classic, headers_at, headers, header_failures);
   if (status != RemoteStatus::kOk) {
     return process_failure(status, pid, "reading the map headers");
   }
+  headers.resize(count);
+  swiss_headers.resize(count);
 
   // The largest maps first, as many as allowed; with no paths configured, small ones skipped.
   std::vector<std::size_t> order;
@@ -269,7 +275,9 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
       problems.push_back(state.maps[i].path + ": " + header_failures[i]->reason);
       continue;
     }
-    estimate[i] = headers[i] ? header_bytes(state.maps[i].type, *headers[i]) : 0;
+    estimate[i] = headers[i]         ? header_bytes(state.maps[i].type, *headers[i])
+                  : swiss_headers[i] ? swiss_header_bytes(state.maps[i].type, *swiss_headers[i])
+                                     : 0;
     if (!spec.maps.empty() || estimate[i] >= std::max<std::uint64_t>(spec.min_bytes, 1)) {
       order.push_back(i);
     }
@@ -289,21 +297,37 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
     auto& map = state.maps[i];
     MapReading out;
     out.path = map.path;
-    out.impl = "classic";
+    out.impl = binary.swiss ? "swiss" : "classic";
     out.load_factor = binary.load_factor();
+    std::optional<ReadFailure> failure;
     if (headers[i]) {
       auto stats = read_map_stats(memory, binary, map.type, headers_at[i], *headers[i], map.cache, now);
-      if (auto* failure = std::get_if<ReadFailure>(&stats)) {
-        if (failure->kind == failure_kind::kVanished || failure->kind == failure_kind::kPermission) {
-          return process_failure(
-              failure->kind == failure_kind::kVanished ? RemoteStatus::kGone : RemoteStatus::kPermission, pid,
-              "reading a map");
-        }
-        count_error(*failure);
-        problems.push_back(map.path + ": " + failure->reason);
-        continue;
+      if (auto* read_failure = std::get_if<ReadFailure>(&stats)) {
+        failure = *read_failure;
+      } else {
+        out.stats = std::get<mapcore::MapStats>(stats);
       }
-      out.stats = std::get<mapcore::MapStats>(stats);
+    } else if (binary.swiss) {
+      out.swiss = SwissShape{};
+      if (swiss_headers[i]) {
+        auto read = read_swiss_map(memory, binary, map.type, headers_at[i], *swiss_headers[i]);
+        if (auto* read_failure = std::get_if<ReadFailure>(&read)) {
+          failure = *read_failure;
+        } else {
+          out.stats = std::get<SwissMapRead>(read).stats;
+          out.swiss = std::get<SwissMapRead>(read).shape;
+        }
+      }
+    }
+    if (failure) {
+      if (failure->kind == failure_kind::kVanished || failure->kind == failure_kind::kPermission) {
+        return process_failure(
+            failure->kind == failure_kind::kVanished ? RemoteStatus::kGone : RemoteStatus::kPermission, pid,
+            "reading a map");
+      }
+      count_error(*failure);
+      problems.push_back(map.path + ": " + failure->reason);
+      continue;
     }
     reading.maps.push_back(std::move(out));
   }

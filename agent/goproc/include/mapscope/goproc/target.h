@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,10 @@ namespace mapscope::goproc {
 
 // How a target is found: exactly one of pid, pid_file and exe is set.
 struct TargetSpec {
-  std::string name;        // the `target` label; empty: the executable's base name
-  pid_t pid = 0;           // one process
-  std::string pid_file;    // a file holding the pid, re-read on every read()
-  std::string exe;         // every process running this executable (absolute path)
+  std::string name;               // the `target` label; empty: the executable's base name
+  pid_t pid = 0;                  // one process
+  std::string pid_file;           // a file holding the pid, re-read on every read()
+  std::string exe;                // every process running this executable (absolute path)
   std::vector<std::string> maps;  // symbol paths such as main.sessions or main.srv.cache;
                                   // empty: every global map variable of the program
   std::uint64_t min_bytes = 0;    // with `maps` empty: skip maps that hold fewer bytes
@@ -32,30 +33,43 @@ struct TargetSpec {
   std::uint64_t max_read_bytes = std::uint64_t{64} << 20;  // bytes of target memory one read() may copy
 };
 
+// What only a Swiss-table map (go1.24 on) has. docs/metrics.md maps it to series.
+struct SwissShape {
+  std::uint64_t tables = 0;             // distinct tables; 0 for a small map (one group, no table)
+  std::uint64_t directory_entries = 0;  // dirLen: directory entries, several of which may share a table
+  std::uint64_t capacity_slots = 0;     // slots of every table (8 for a small map, 0 before the first insert)
+  std::uint64_t tombstones = 0;  // deleted slots a rehash would reclaim: exact, from the tables' headers
+};
+
 // One map of a process, as the agent publishes it.
 struct MapReading {
-  std::string path;        // the `map` label: the symbol path
-  std::string impl;        // "classic" (hmap) or "swiss"
-  double load_factor = 0;  // the growth threshold of this Go version: 6.5, or 6.0 for go1.21
+  std::string path;  // the `map` label: the symbol path
+  std::string impl;  // "classic" (hmap) or "swiss"
+  // The growth threshold of mapcore_map_load_factor: classic, entries per bucket (6.5, or 6.0 for
+  // go1.21); Swiss, entries per slot (7/8).
+  double load_factor = 0;
   // Shape and bytes with Go's rules. The operation counters (inserts_total and the like) stay 0:
-  // a Go map keeps none. grow_started_unix_seconds is when this reader first saw the grow.
+  // a Go map keeps none. grow_started_unix_seconds is when this reader first saw the grow. For a
+  // Swiss map, buckets counts slots and bucket_bytes holds the directory, tables and groups; a
+  // Swiss map never has overflow or old buckets.
   mapcore::MapStats stats;
+  std::optional<SwissShape> swiss;  // Swiss maps only
 };
 
 // The Go runtime's own figures, as runtime.ReadMemStats would give them.
 struct RuntimeReading {
-  std::uint64_t heap_inuse_bytes = 0;   // HeapInuse
-  std::uint64_t heap_sys_bytes = 0;     // HeapSys
-  std::uint64_t gc_cycles = 0;          // NumGC
+  std::uint64_t heap_inuse_bytes = 0;         // HeapInuse
+  std::uint64_t heap_sys_bytes = 0;           // HeapSys
+  std::uint64_t gc_cycles = 0;                // NumGC
   std::vector<double> new_gc_pauses_seconds;  // pauses since the previous read (at most 256)
 };
 
 // One process of a target.
 struct ProcessReading {
   pid_t pid = 0;
-  std::string label;        // the `target` label: see TargetReading
-  std::string exe;          // /proc/PID/exe as resolved at discovery
-  std::string go_version;   // from .go.buildinfo, e.g. "go1.19.8"
+  std::string label;       // the `target` label: see TargetReading
+  std::string exe;         // /proc/PID/exe as resolved at discovery
+  std::string go_version;  // from .go.buildinfo, e.g. "go1.19.8"
   std::vector<MapReading> maps;
   RuntimeReading runtime;
 };
@@ -64,11 +78,12 @@ struct ProcessReading {
 // process matches, "name:pid" for each when several do.
 struct TargetReading {
   std::string name;
-  bool up = false;              // at least one process was found and read
-  std::string down_reason;      // one line, when !up (no process, not Go, no DWARF, permission...)
+  bool up = false;          // at least one process was found and read
+  std::string down_reason;  // one line, when !up (no process, not Go, no DWARF, permission...)
   std::vector<ProcessReading> processes;
   std::map<std::string, std::uint64_t> read_errors_total;  // cumulative, by kind
-  std::vector<std::string> problems;  // this read's failures short of down (a map unreadable...), one line each
+  std::vector<std::string>
+      problems;  // this read's failures short of down (a map unreadable...), one line each
 };
 
 class Target {

@@ -5,8 +5,8 @@
 # gtest_discover_tests flattens a list-valued property into separate words. SERIAL tests run alone
 # (they measure the process's RSS). Sanitized builds see MAPSCOPE_SANITIZED=1 so that suites can shrink
 # their sizes and stay within seconds.
-# Executables with the `concurrency` label are collected into the `concurrency_tests` target, which
-# the ThreadSanitizer stage builds instead of the whole tree.
+# Executables are collected by label into the `unit_tests` and `concurrency_tests` targets, which the
+# sanitizer stages build instead of the whole tree.
 include(GoogleTest)
 
 function(mapscope_gtest name)
@@ -25,5 +25,7 @@ function(mapscope_gtest name)
   gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} RUN_SERIAL ${serial} DISCOVERY_TIMEOUT 60)
   if(ARG_LABEL STREQUAL "concurrency")
     set_property(GLOBAL APPEND PROPERTY MAPSCOPE_CONCURRENCY_TARGETS ${name})
+  elseif(ARG_LABEL STREQUAL "unit")
+    set_property(GLOBAL APPEND PROPERTY MAPSCOPE_UNIT_TARGETS ${name})
   endif()
 endfunction()

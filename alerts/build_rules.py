@@ -48,6 +48,10 @@ DEFAULT_CONFIG = {
         "overflow_min_buckets": 64,
         "sparse_load_factor": 0.8125,
         "sparse_min_buckets": 1024,
+        "swiss_sparse_load_factor": 0.109375,
+        "swiss_sparse_min_slots": 8192,
+        "swiss_tombstone_share": 0.25,
+        "swiss_tombstone_min_slots": 8192,
         "collector_pause_p99_seconds": 0.0005,
         "write_pause_p99_seconds": 0.001,
         "heap_growth_ratio": 0.2,
@@ -172,19 +176,38 @@ def groups(config):
             f"{MAP_ON_INSTANCE} has {{{{ $value | humanizePercentage }}}} as many overflow "
             "buckets as buckets."),
         Alert("MapscopeSparseMap", [
-            'sum without (region) (mapcore_map_memory_bytes{region=~"buckets|overflow"})',
-            "and",
-            f"  mapcore_map_load_factor < {threshold('sparse_load_factor')}",
-            "and",
-            f"  mapcore_map_buckets >= {threshold('sparse_min_buckets')}",
-            # A Swiss-table map's load factor is entries per slot (at most 7/8), not per bucket: the
-            # classic threshold would take every Swiss map for a drained one.
-            'unless on (target, map)',
-            '  mapscope_go_map_info{impl="swiss"}',
+            # A classic map: entries per bucket of 8 slots, against Go's 6.5.
+            "(",
+            '    sum without (region) (mapcore_map_memory_bytes{region=~"buckets|overflow"})',
+            "  and",
+            f"    mapcore_map_load_factor < {threshold('sparse_load_factor')}",
+            "  and",
+            f"    mapcore_map_buckets >= {threshold('sparse_min_buckets')}",
+            "  unless on (target, map)",
+            '    mapscope_go_map_info{impl="swiss"}',
+            ")",
+            "or",
+            # A Swiss-table map (the only kind with capacity slots): entries per slot, against 7/8.
+            "(",
+            '    sum without (region) (mapcore_map_memory_bytes{region="buckets"})',
+            "  and",
+            f"    mapcore_map_load_factor < {threshold('swiss_sparse_load_factor')}",
+            "  and",
+            f"    mapcore_map_capacity_slots >= {threshold('swiss_sparse_min_slots')}",
+            ")",
         ], "15m", "warning",
             "A map holds a bucket array far larger than its entries need and will never shrink by itself.",
             f"{MAP_ON_INSTANCE} holds {{{{ $value | humanize1024 }}}} bytes of buckets at a "
             "load factor under one eighth of the most Go allows."),
+        Alert("MapscopeSwissTombstones", [
+            "mapcore_map_tombstones / mapcore_map_capacity_slots",
+            f"  > {threshold('swiss_tombstone_share')}",
+            "and",
+            f"  mapcore_map_capacity_slots >= {threshold('swiss_tombstone_min_slots')}",
+        ], "30m", "info",
+            "Deleted entries of a Swiss-table map keep their slots as tombstones until a table is rehashed.",
+            f"{MAP_ON_INSTANCE} has {{{{ $value | humanizePercentage }}}} of its slots taken by tombstones "
+            "for 30 minutes."),
         Alert("MapscopeCollectorPauseHigh", [
             'instance_quantile:mapcore_gc_pause_seconds:histogram_quantile{quantile="0.99"}',
             f"  > {threshold('collector_pause_p99_seconds')}",

@@ -31,6 +31,7 @@ REQUIRED_ALERTS = (
     "MapscopeSameSizeGrowthChurn",
     "MapscopeHighOverflowRatio",
     "MapscopeSparseMap",
+    "MapscopeSwissTombstones",
     "MapscopeCollectorPauseHigh",
     "MapscopeWritePauseHigh",
     "MapscopeHeapGrowing",

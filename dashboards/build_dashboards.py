@@ -354,6 +354,28 @@ def go_processes():
                      "factor; long chains slow lookups, and Go starts a same-size grow when they pile up.",
                      "percentunit", [target(f"topk(10, mapcore_map_overflow_ratio{{{GM}}})", legend,
                                             instant=True)]), 12, 8)
+    lay.row("Maps")
+    impl = f"* on (job, instance, target, map) group_left (impl) mapscope_go_map_info{{{GM}}}"
+    lay.add(table("Maps: implementation, entries, slots, bytes and tombstones",
+                  "Every selected Go map: classic (go1.19 to go1.23, or built with GOEXPERIMENT=noswissmap) or "
+                  "swiss (go1.24 and later); its entries; its slots (a Swiss map's capacity, a classic map's "
+                  "buckets times 8); the bytes it holds in every region; and a Swiss map's tombstones. Entries far "
+                  "below the slots is a drained map that never gives its memory back (MapscopeSparseMap).", "short",
+                  [target(f"mapcore_map_entries{{{GM}}} {impl}", ref="A", instant=True, fmt="table"),
+                   target(f"(mapcore_map_capacity_slots{{{GM}}} or mapcore_map_buckets{{{GM}}} * 8) {impl}",
+                          ref="B", instant=True, fmt="table"),
+                   target(f"sum without (region) (mapcore_map_memory_bytes{{{GM}}}) {impl}", ref="C",
+                          instant=True, fmt="table"),
+                   target(f"mapcore_map_tombstones{{{GM}}} {impl}", ref="D", instant=True, fmt="table")],
+                  {"A": "entries", "B": "slots", "C": "bytes", "D": "tombstones"}, {"bytes": "bytes"}), 14, 8)
+    lay.add(timeseries("Swiss tables: entries, tombstones and capacity",
+                       "For each selected Swiss-table map (go1.24 and later): its slots, which never fall while the "
+                       "map lives; its entries; and its tombstones, deleted entries that keep their slots until "
+                       "their table is rehashed (MapscopeSwissTombstones).", "short",
+                       targets((f"mapcore_map_capacity_slots{{{GM}}}", "slots " + legend),
+                               (f"mapcore_map_entries{{{GM}}} and on (job, instance, target, map) "
+                                f"mapcore_map_capacity_slots{{{GM}}}", "entries " + legend),
+                               (f"mapcore_map_tombstones{{{GM}}}", "tombstones " + legend))), 10, 8)
     lay.row("Grows")
     lay.add(table("Grows in progress",
                   "Every selected Go map with a grow in progress: how long it has been growing (time() - "
@@ -388,7 +410,7 @@ def go_processes():
                                 "{{target}} {{kind}}"),), bars=True), 8, 8)
     return dashboard("mapscope-go", "mapscope Go processes",
                      "Go programs the agent reads from outside: heap beside their maps' bytes, GC pauses, maps "
-                     "holding old buckets, stalled grows.", lay, go_variables())
+                     "holding old buckets, stalled grows, drained and Swiss-table maps.", lay, go_variables())
 
 
 DASHBOARDS = {"mapscope-overview.json": overview, "mapscope-map.json": map_detail, "mapscope-go.json": go_processes}

@@ -187,7 +187,7 @@ class BuildRulesTest(unittest.TestCase):
         self.assertEqual(thresholds["old_buckets_large_bytes"], "67108864")
         self.assertEqual(thresholds["sparse_load_factor"], "0.8125")
         self.assertEqual(set(thresholds), set(build_rules.DEFAULT_CONFIG["thresholds"]))
-        self.assertEqual(len(thresholds), 11)
+        self.assertEqual(len(thresholds), 15)
 
     def test_threshold_changes_only_its_literal(self):
         original = shipped_text()
@@ -305,8 +305,9 @@ class LintRulesTest(unittest.TestCase):
 
     def test_rejects_description_without_the_map(self):
         self.assert_rejected("Map {{ $labels.map }}{{ with $labels.target }} of Go target {{ . }}{{ end }} on "
-                             "{{ $labels.instance }} has\n",
-                             "A map on {{ $labels.instance }} has\n",
+                             "{{ $labels.instance }} has\n            {{ $value | humanizePercentage }} as many",
+                             "A map on {{ $labels.instance }} has\n"
+                             "            {{ $value | humanizePercentage }} as many",
                              "MapscopeHighOverflowRatio: description must show $labels.map")
 
     def test_rejects_description_without_the_value(self):

@@ -77,7 +77,7 @@ class FileLock {
 fs::path goroot(const std::string& version) {
   std::string output;
   const auto command =
-      quote(MAPSCOPE_GOPROC_TOOLCHAINS) + " " + quote((work_dir() / "toolchains").string()) + " " + version;
+      quote(MAPSCOPE_GOPROC_TOOLCHAINS) + " " + quote(MAPSCOPE_GOPROC_TOOLCHAINS_DIR) + " " + version;
   if (run_command(command, &output) != 0) {
     throw std::runtime_error("go" + version + " toolchain: " + output);
   }

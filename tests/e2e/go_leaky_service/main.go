@@ -5,8 +5,13 @@
 // reads it, and reads never evacuate, so the old bucket array stays allocated for as long as the process runs
 // (golang/go#19094). main.cache is the healthy map beside it: its keys are updated all the time and none is added,
 // so it never grows nor chains overflow buckets. (Insert and delete churn with fresh keys would pile up overflow
-// buckets until a same-size grow, which MapscopeHighOverflowRatio reports.) A steady stream of short-lived buffers
-// keeps the garbage collector cycling, so the GC figures move.
+// buckets until a same-size grow, which MapscopeHighOverflowRatio reports.) main.drained is filled to 65,536
+// entries at start and then emptied but for 64: Go maps never shrink, classic or Swiss, so it keeps the capacity
+// of its peak (MapscopeSparseMap). A steady stream of short-lived buffers keeps the garbage collector cycling, so
+// the GC figures move.
+//
+// Built with go1.24 or later the maps are Swiss tables, which grow whole: main.sessions then holds no old
+// buckets, and only main.drained shows what the program keeps.
 //
 // SIGUSR1 applies the first fix of the runbook: it writes every key of main.sessions again, which evacuates the
 // old buckets and ends the grow, then prints runtime.ReadMemStats's HeapInuse before and after a GC cycle.
@@ -25,6 +30,7 @@ import (
 var (
 	sessions map[int64]int64 // loaded once, frozen mid-doubling: the leak
 	cache    map[int64]int64 // written all the time: healthy
+	drained  map[int64]int64 // filled, then emptied: keeps the capacity of its peak
 	lookups  int64           // keeps the reads of sessions from being optimised away
 )
 
@@ -35,6 +41,17 @@ func loadSessions(log2 uint) {
 	sessions = make(map[int64]int64)
 	for i := int64(0); i < entries; i++ {
 		sessions[i] = i
+	}
+}
+
+// loadDrained fills main.drained to peak entries, then deletes all but keep of them.
+func loadDrained(peak, keep int64) {
+	drained = make(map[int64]int64)
+	for i := int64(0); i < peak; i++ {
+		drained[i] = i
+	}
+	for i := keep; i < peak; i++ {
+		delete(drained, i)
 	}
 }
 
@@ -90,6 +107,7 @@ func main() {
 		os.Exit(2)
 	}
 	loadSessions(*log2)
+	loadDrained(1<<16, 64)
 	fmt.Printf("go_leaky_service: pid %d, main.sessions holds %d entries mid-doubling\n", os.Getpid(), len(sessions))
 	serve(*tick, *writes)
 }

@@ -24,8 +24,6 @@ G = J + ', target=~"$target"'
 GM = G + ', map=~"$map"'
 # Names a map in legends; target is set for the maps of watched Go programs and empty for the others.
 MAP_LEGEND = "{{instance}} {{target}} {{map}}"
-# Go's load factor, the capacity line of a map whose exporter does not publish mapcore_map_load_factor_limit.
-GO_LOAD_FACTOR = 6.5
 
 
 def target(expr, legend="", ref="A", instant=False, fmt=None):
@@ -242,11 +240,11 @@ def map_detail():
                                 legend + " {{region}}"),), stack=True), 12, 9)
     lay.add(timeseries("Entries and capacity", "Live entries against what the bucket array holds before the next "
                        "doubling: buckets times the map's load factor limit (mapcore_map_load_factor_limit: 6.5, "
-                       f"or 6.0 under the go1.21 profile; {GO_LOAD_FACTOR}, Go's, where an exporter does not publish "
-                       "it). Far below capacity: sparse; Go never shrinks.",
+                       "or 6.0 under the go1.21 profile; for a Swiss-table Go map, 7/8 of its slots). Far below "
+                       "capacity: sparse; Go never shrinks.",
                        "short", targets((f"mapcore_map_entries{{{M}}}", "entries " + legend),
-                                        (f"mapcore_map_load_factor_limit{{{M}}} * mapcore_map_buckets{{{M}}} "
-                                         f"or {GO_LOAD_FACTOR} * mapcore_map_buckets{{{M}}}", "capacity " + legend))),
+                                        (f"mapcore_map_load_factor_limit{{{M}}} * mapcore_map_buckets{{{M}}}",
+                                         "capacity " + legend))),
             12, 9)
     lay.row("Shape")
     lay.add(timeseries("Load factor", "Entries per bucket. A doubling starts above 6.5 (6.0 under the go1.21 "

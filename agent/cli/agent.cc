@@ -22,6 +22,7 @@ exporter::ExporterOptions exporter_options(const LoadedConfig& loaded) {
   options.listen_address = loaded.config.server.listen_address;
   options.telemetry_path = loaded.config.server.telemetry_path;
   options.max_tracked_maps = loaded.config.server.max_tracked_maps;
+  options.write_pause_buckets = loaded.config.server.write_pause_buckets;
   options.labels = loaded.config.labels;
   options.web_config = loaded.web_config;
   return options;
@@ -123,6 +124,7 @@ void Agent::apply(const LoadedConfig& loaded) {
   exporter_->set_labels(loaded.config.labels);
   exporter_->set_web_config(loaded.web_config);
   exporter_->set_max_tracked_maps(loaded.config.server.max_tracked_maps);
+  exporter_->set_write_pause_buckets(loaded.config.server.write_pause_buckets);
   if (loaded.config.collector.enabled) {
     collector_->start();
   } else {

@@ -72,7 +72,8 @@ std::string read_web_config_file(const Field& field) {
 
 ServerConfig read_server(const Field& field) {
   const MappingReader section(field,
-                              {"listen_address", "telemetry_path", "web_config_file", "max_tracked_maps"});
+                              {"listen_address", "telemetry_path", "web_config_file", "max_tracked_maps",
+                               "write_pause_buckets"});
   ServerConfig server;
   if (auto value = section.find("listen_address")) {
     server.listen_address = read_listen_address(*value);
@@ -85,6 +86,9 @@ ServerConfig read_server(const Field& field) {
   }
   if (auto value = section.find("max_tracked_maps")) {
     server.max_tracked_maps = read_unsigned(*value, 1, kMaxTrackedMaps);
+  }
+  if (auto value = section.find("write_pause_buckets")) {
+    server.write_pause_buckets = read_bool(*value);
   }
   return server;
 }

@@ -41,6 +41,7 @@ void write_server(YAML::Emitter& out, const ServerConfig& server) {
   write_quoted(out, "telemetry_path", server.telemetry_path);
   write_quoted(out, "web_config_file", server.web_config_file);
   write_plain(out, "max_tracked_maps", server.max_tracked_maps);
+  write_plain(out, "write_pause_buckets", server.write_pause_buckets);
   out << YAML::EndMap;
 }
 

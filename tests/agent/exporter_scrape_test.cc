@@ -46,6 +46,7 @@ void expect_series_equal_stats(const Exposition& e, const LabelMap& labels, cons
   EXPECT_EQ(e.value("mapcore_map_overflow_buckets", labels), d(s.overflow_buckets));
   EXPECT_DOUBLE_EQ(*e.value("mapcore_map_overflow_ratio", labels), d(s.overflow_buckets) / d(s.buckets));
   EXPECT_DOUBLE_EQ(*e.value("mapcore_map_load_factor", labels), d(s.entries) / d(s.buckets));
+  EXPECT_EQ(e.value("mapcore_map_load_factor_limit", labels), s.load_factor_limit);
   EXPECT_EQ(e.value("mapcore_map_memory_bytes", with("region", "buckets")), d(s.bucket_bytes));
   EXPECT_EQ(e.value("mapcore_map_memory_bytes", with("region", "overflow")), d(s.overflow_bytes));
   EXPECT_EQ(e.value("mapcore_map_memory_bytes", with("region", "oldbuckets")), d(s.oldbucket_bytes));
@@ -110,6 +111,32 @@ TEST(ExporterScrape, SeriesOfAMapAndASharedMapEqualTheirStats) {
                             cache.write_pauses());
   EXPECT_EQ(e.value("mapscope_tracked_maps"), 2.0);
   EXPECT_EQ(e.value("mapscope_track_rejected_total"), 0.0);
+}
+
+// write_pause_buckets = false keeps each map's histogram to +Inf, _sum and _count; a reload turns the
+// buckets back on.
+TEST(ExporterScrape, WritePauseBucketsCanBeLeftOut) {
+  IntMap sessions;
+  for (std::int64_t i = 0; i < 10'000; ++i) {
+    sessions.insert_or_assign(i, i);  // doublings: growth work that the write-pause histogram records
+  }
+  const mapcore::PauseHistogramSnapshot pauses = sessions.write_pauses();
+  ASSERT_GT(pauses.count, 0u);
+  Exporter exporter({.listen_address = "127.0.0.1:0", .write_pause_buckets = false});
+  const auto handle = exporter.track("sessions", sessions);
+  const LabelMap labels{{"map", "sessions"}};
+
+  const Exposition without = scrape(exporter);
+  EXPECT_EQ(without.count("mapcore_map_write_pause_seconds_bucket", labels), 1u);
+  EXPECT_EQ(without.value("mapcore_map_write_pause_seconds_bucket", {{"map", "sessions"}, {"le", "+Inf"}}),
+            d(pauses.count));
+  EXPECT_EQ(without.value("mapcore_map_write_pause_seconds_count", labels), d(pauses.count));
+  EXPECT_DOUBLE_EQ(*without.value("mapcore_map_write_pause_seconds_sum", labels), pauses.sum_seconds);
+  EXPECT_EQ(without.types.at("mapcore_map_write_pause_seconds"), "histogram");
+
+  exporter.set_write_pause_buckets(true);
+  const Exposition with = scrape(exporter);
+  EXPECT_EQ(with.count("mapcore_map_write_pause_seconds_bucket", labels), mapcore::kPauseBoundsSeconds.size() + 1);
 }
 
 TEST(ExporterScrape, TypesAndHelpOfEveryFamily) {

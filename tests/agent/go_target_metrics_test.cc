@@ -36,8 +36,8 @@ MapReading frozen_map(std::string path) {
   MapReading map;
   map.path = std::move(path);
   map.impl = "classic";
-  map.load_factor = 6.5;
   mapcore::MapStats& s = map.stats;
+  s.load_factor_limit = 6.5;
   s.entries = 13'313;
   s.log2_buckets = 12;
   s.buckets = 4096;
@@ -144,6 +144,7 @@ TEST(GoTargetMetrics, GoMapsHaveTheMapcoreStateFamiliesWithTargetAndStaticLabels
   EXPECT_EQ(e.value("mapcore_map_overflow_buckets", sessions), 3);
   EXPECT_DOUBLE_EQ(*e.value("mapcore_map_overflow_ratio", sessions), 3.0 / 4096);
   EXPECT_DOUBLE_EQ(*e.value("mapcore_map_load_factor", sessions), 13'313.0 / 4096);
+  EXPECT_EQ(e.value("mapcore_map_load_factor_limit", sessions), 6.5);
   Labels region = sessions;
   region["region"] = "oldbuckets";
   EXPECT_EQ(e.value("mapcore_map_memory_bytes", region), 2048 * 144);
@@ -171,7 +172,7 @@ MapReading drained_swiss_map(std::string path) {
   MapReading map;
   map.path = std::move(path);
   map.impl = "swiss";
-  map.load_factor = 0.875;
+  map.stats.load_factor_limit = 0.875;
   map.stats.entries = 1;
   map.stats.buckets = 131'072;
   map.stats.bucket_bytes = 1024 + 128 * (32 + 2'228'224 / 128);
@@ -191,6 +192,7 @@ TEST(GoTargetMetrics, SwissMapsAddTheirShapeAndEveryMapSaysItsImplementation) {
   EXPECT_EQ(e.value("mapcore_map_capacity_slots", cache), 131'072);
   EXPECT_EQ(e.value("mapcore_map_tombstones", cache), 46'320);
   EXPECT_DOUBLE_EQ(*e.value("mapcore_map_load_factor", cache), 1.0 / 131'072);
+  EXPECT_EQ(e.value("mapcore_map_load_factor_limit", cache), 0.875);
   Labels region = cache;
   region["region"] = "overflow";
   EXPECT_EQ(e.value("mapcore_map_memory_bytes", region), 0);

@@ -21,6 +21,7 @@ server:
   telemetry_path: /custom/metrics
   web_config_file: /etc/mapscope/web.yaml
   max_tracked_maps: 50
+  write_pause_buckets: false
 labels:
   team: core
   region_name: "eu west"
@@ -75,6 +76,7 @@ TEST(LoadConfig, ReadsEveryKey) {
   EXPECT_EQ(config.server.telemetry_path, "/custom/metrics");
   EXPECT_EQ(config.server.web_config_file, "/etc/mapscope/web.yaml");
   EXPECT_EQ(config.server.max_tracked_maps, 50U);
+  EXPECT_FALSE(config.server.write_pause_buckets);
   const std::map<std::string, std::string> labels{{"team", "core"}, {"region_name", "eu west"}};
   EXPECT_EQ(config.labels, labels);
   EXPECT_FALSE(config.collector.enabled);
@@ -162,6 +164,7 @@ TEST(LoadConfig, EmptyTextAndEmptySectionsGiveTheDefaults) {
   EXPECT_EQ(defaults.server.telemetry_path, "/metrics");
   EXPECT_EQ(defaults.server.web_config_file, "");
   EXPECT_EQ(defaults.server.max_tracked_maps, 1000U);
+  EXPECT_TRUE(defaults.server.write_pause_buckets);
   EXPECT_TRUE(defaults.collector.enabled);
   EXPECT_EQ(defaults.collector.interval, 100ms);
   EXPECT_EQ(defaults.collector.budget, 1ms);

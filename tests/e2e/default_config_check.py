@@ -31,7 +31,7 @@ MIB = 1024 * 1024
 FAMILIES = {
     "mapcore_map_entries": "gauge", "mapcore_map_buckets": "gauge", "mapcore_map_buckets_log2": "gauge",
     "mapcore_map_overflow_buckets": "gauge", "mapcore_map_overflow_ratio": "gauge",
-    "mapcore_map_load_factor": "gauge", "mapcore_map_memory_bytes": "gauge",
+    "mapcore_map_load_factor": "gauge", "mapcore_map_load_factor_limit": "gauge", "mapcore_map_memory_bytes": "gauge",
     "mapcore_map_grow_in_progress": "gauge", "mapcore_map_evacuation_pending_buckets": "gauge",
     "mapcore_map_grow_start_timestamp_seconds": "gauge", "mapcore_map_grows_total": "counter",
     "mapcore_map_evacuated_buckets_total": "counter", "mapcore_map_operations_total": "counter",

@@ -46,7 +46,7 @@ inline nlohmann::json to_json(const TargetReading& reading) {
     for (const auto& map : process.maps) {
       nlohmann::json m{{"path", map.path},
                        {"impl", map.impl},
-                       {"load_factor", map.load_factor},
+                       {"load_factor", map.stats.load_factor_limit},
                        {"stats", to_json(map.stats)}};
       if (map.swiss) {
         m["swiss"] = {{"tables", map.swiss->tables},

@@ -67,7 +67,7 @@ void expect_same(const MapReading& got, const Expected& want) {
   SCOPED_TRACE(got.path + "\nread:    " + to_json(got.stats).dump() +
                "\nfixture: " + to_json(want.stats).dump());
   EXPECT_EQ(got.impl, "swiss");
-  EXPECT_DOUBLE_EQ(got.load_factor, 0.875);
+  EXPECT_DOUBLE_EQ(got.stats.load_factor_limit, 0.875);
   EXPECT_EQ(got.stats.entries, want.stats.entries);
   EXPECT_EQ(got.stats.buckets, want.stats.buckets);
   EXPECT_EQ(got.stats.log2_buckets, 0U);

@@ -215,6 +215,9 @@ TEST(GoFidelity, Go121ProfileDoublesAtSixPerBucket) {
   std::vector<std::uint64_t> expected = {9};
   for (unsigned b = 1; b <= 12; ++b) expected.push_back(6 * (std::uint64_t{1} << b) + 1);
   EXPECT_EQ(doubling_starts(map, expected.back() + 10), expected);
+  // The limit the exporter publishes (mapcore_map_load_factor_limit) is the one the map doubles at.
+  EXPECT_EQ(map.stats().load_factor_limit, 6.0);
+  EXPECT_EQ(IntMap().stats().load_factor_limit, 6.5);
 }
 
 TEST(GoFidelity, UpdatingExistingKeysNeverStartsAGrow) {

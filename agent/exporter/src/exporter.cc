@@ -40,7 +40,8 @@ class Exporter::Impl {
         router(options.telemetry_path, maps, sources) {
     reload->record(true);
     router.auth().set_config(options.web_config);
-    builtin.push_back(sources->add(std::make_shared<MapSource>(maps), true));
+    map_source = std::make_shared<MapSource>(maps, options.write_pause_buckets);
+    builtin.push_back(sources->add(map_source, true));
     builtin.push_back(sources->add(std::make_shared<HeapSource>(), true));
     builtin.push_back(sources->add(std::make_shared<ProcessSource>(), true));
     builtin.push_back(sources->add(std::make_shared<AgentSource>(maps, reload), true));
@@ -53,6 +54,7 @@ class Exporter::Impl {
   std::shared_ptr<MapRegistry> maps;
   std::shared_ptr<SourceRegistry> sources;
   std::shared_ptr<ReloadStatus> reload;
+  std::shared_ptr<MapSource> map_source;
   Router router;
   std::vector<SourceHandle> builtin;
   std::unique_ptr<HttpServer> server;  // last: destroyed first
@@ -120,6 +122,10 @@ void Exporter::set_labels(Labels labels) {
 
 void Exporter::set_max_tracked_maps(std::uint64_t max_tracked_maps) {
   impl_->maps->set_max_maps(max_tracked_maps);
+}
+
+void Exporter::set_write_pause_buckets(bool write_pause_buckets) {
+  impl_->map_source->set_write_pause_buckets(write_pause_buckets);
 }
 
 std::size_t Exporter::tracked_maps() const {

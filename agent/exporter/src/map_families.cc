@@ -17,6 +17,7 @@ enum Family : std::size_t {
   kOverflowBuckets,
   kOverflowRatio,
   kLoadFactor,
+  kLoadFactorLimit,
   kMemoryBytes,
   kGrowInProgress,
   kEvacuationPending,
@@ -40,9 +41,13 @@ std::vector<prometheus::MetricFamily> empty_families() {
                                     "Overflow buckets chained off the current array.", MetricType::Gauge);
   f[kOverflowRatio] = make_family("mapcore_map_overflow_ratio",
                                   "Overflow buckets per bucket of the current array.", MetricType::Gauge);
-  f[kLoadFactor] =
-      make_family("mapcore_map_load_factor",
-                  "Entries per bucket of the current array (growth doubles past 6.5).", MetricType::Gauge);
+  f[kLoadFactor] = make_family("mapcore_map_load_factor",
+                               "Entries per bucket of the current array (per slot for a Swiss-table Go map).",
+                               MetricType::Gauge);
+  f[kLoadFactorLimit] = make_family("mapcore_map_load_factor_limit",
+                                    "The load factor past which the map grows: 6.5 (6.0 under the go1.21 "
+                                    "profile); 7/8 per slot for a Swiss-table Go map.",
+                                    MetricType::Gauge);
   f[kMemoryBytes] =
       make_family("mapcore_map_memory_bytes",
                   "Bytes the map holds from its allocator, by region: buckets (main array), "
@@ -82,8 +87,8 @@ double as_double(std::uint64_t value) {
 
 }  // namespace
 
-MapFamilies::MapFamilies(MapFamilySet set, std::size_t expected_maps)
-    : set_(set), families_(empty_families()) {
+MapFamilies::MapFamilies(MapFamilySet set, std::size_t expected_maps, PauseBuckets pause_buckets)
+    : set_(set), pause_buckets_(pause_buckets), families_(empty_families()) {
   if (set_ == MapFamilySet::StateOnly) {
     families_.resize(kStateFamilyCount);
   }
@@ -112,6 +117,7 @@ void MapFamilies::add_state(const LabelList& labels, const mapcore::MapStats& s)
   add_gauge(f[kOverflowBuckets], labels, as_double(s.overflow_buckets));
   add_gauge(f[kOverflowRatio], labels, ratio(s.overflow_buckets, s.buckets));
   add_gauge(f[kLoadFactor], labels, ratio(s.entries, s.buckets));
+  add_gauge(f[kLoadFactorLimit], labels, s.load_factor_limit);
   add_gauge(f[kMemoryBytes], with_label(labels, "region", "buckets"), as_double(s.bucket_bytes));
   add_gauge(f[kMemoryBytes], with_label(labels, "region", "overflow"), as_double(s.overflow_bytes));
   add_gauge(f[kMemoryBytes], with_label(labels, "region", "oldbuckets"), as_double(s.oldbucket_bytes));
@@ -135,7 +141,11 @@ void MapFamilies::add_activity(const LabelList& labels, const mapcore::MapStats&
   add_counter(f[kOperationsTotal], with_label(labels, "op", "insert"), as_double(s.inserts_total));
   add_counter(f[kOperationsTotal], with_label(labels, "op", "update"), as_double(s.updates_total));
   add_counter(f[kOperationsTotal], with_label(labels, "op", "delete"), as_double(s.deletes_total));
-  add_pause_histogram(f[kWritePause], labels, write_pauses);
+  if (pause_buckets_ == PauseBuckets::All) {
+    add_pause_histogram(f[kWritePause], labels, write_pauses);
+  } else {
+    add_histogram(f[kWritePause], labels, {}, {}, write_pauses.count, write_pauses.sum_seconds);
+  }
 }
 
 }  // namespace mapscope::exporter

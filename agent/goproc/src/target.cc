@@ -298,7 +298,6 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
     MapReading out;
     out.path = map.path;
     out.impl = binary.swiss ? "swiss" : "classic";
-    out.load_factor = binary.load_factor();
     std::optional<ReadFailure> failure;
     if (headers[i]) {
       auto stats = read_map_stats(memory, binary, map.type, headers_at[i], *headers[i], map.cache, now);
@@ -329,6 +328,7 @@ std::variant<ProcessReading, ReadFailure> Target::State::read_process(pid_t pid,
       problems.push_back(map.path + ": " + failure->reason);
       continue;
     }
+    out.stats.load_factor_limit = binary.load_factor();
     reading.maps.push_back(std::move(out));
   }
 

@@ -721,6 +721,7 @@ class Map {
     s.shrinking = grow_.kind == GrowKind::Shrink;
     s.old_buckets = growing() ? old().count() : 0;
     s.grow_started_unix_seconds = grow_.started_unix_seconds;
+    s.load_factor_limit = go::load_factor(options_.profile);
     stats_.fill_totals(s);
     return s;
   }

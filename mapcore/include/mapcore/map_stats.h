@@ -39,6 +39,9 @@ struct MapStats {
   std::uint64_t updates_total = 0;
   std::uint64_t deletes_total = 0;
   double grow_started_unix_seconds = 0;  // wall-clock start of the current grow, 0 when none
+  // The load factor past which the map grows: entries per bucket (6.5, or 6.0 under the go1.21
+  // profile); for a Swiss-table Go map read by the agent, entries per slot (7/8).
+  double load_factor_limit = 0;
   std::array<std::uint64_t, kChainLengthCells> chain_lengths{};
   bool growing = false;
   bool same_size_grow = false;

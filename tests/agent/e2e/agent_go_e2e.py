@@ -28,6 +28,7 @@ GO = "/usr/bin/go"
 # The families a Go map has: the state of mapcore_map_*; the activity counters exist only for mapcore maps.
 GO_MAP_FAMILIES = {"mapcore_map_entries", "mapcore_map_buckets", "mapcore_map_buckets_log2",
                    "mapcore_map_overflow_buckets", "mapcore_map_overflow_ratio", "mapcore_map_load_factor",
+                   "mapcore_map_load_factor_limit",
                    "mapcore_map_memory_bytes", "mapcore_map_grow_in_progress",
                    "mapcore_map_evacuation_pending_buckets", "mapcore_map_grow_start_timestamp_seconds"}
 GO_TARGET_FAMILIES = {"mapscope_go_target_up", "mapscope_go_target_info", "mapscope_go_heap_inuse_bytes",

@@ -18,8 +18,9 @@ LabelList labels_of(const MapSnapshot& map) {
 
 }  // namespace
 
-std::vector<prometheus::MetricFamily> MapSource::families(const std::vector<MapSnapshot>& maps) {
-  MapFamilies families(MapFamilySet::StateAndActivity, maps.size());
+std::vector<prometheus::MetricFamily> MapSource::families(const std::vector<MapSnapshot>& maps,
+                                                         PauseBuckets pause_buckets) {
+  MapFamilies families(MapFamilySet::StateAndActivity, maps.size(), pause_buckets);
   for (const MapSnapshot& map : maps) {
     families.add(labels_of(map), map.stats, map.write_pauses);
   }
@@ -27,7 +28,9 @@ std::vector<prometheus::MetricFamily> MapSource::families(const std::vector<MapS
 }
 
 void MapSource::collect(std::vector<prometheus::MetricFamily>& out) {
-  for (auto& family : families(registry_->read())) {
+  const auto pause_buckets =
+      write_pause_buckets_.load(std::memory_order_relaxed) ? PauseBuckets::All : PauseBuckets::InfOnly;
+  for (auto& family : families(registry_->read(), pause_buckets)) {
     out.push_back(std::move(family));
   }
 }

@@ -20,6 +20,9 @@ struct ServerConfig {
   std::string telemetry_path = "/metrics";        // starts with '/', is not "/"
   std::string web_config_file;            // empty: no basic auth; relative paths resolved by the loader
   std::uint64_t max_tracked_maps = 1000;  // 1 .. 1,000,000
+  // false: each map's mapcore_map_write_pause_seconds keeps its +Inf bucket, _sum and _count only (3
+  // series instead of 19).
+  bool write_pause_buckets = true;
 
   bool operator==(const ServerConfig&) const = default;
 };

@@ -35,6 +35,8 @@ struct ExporterOptions {
       "127.0.0.1:8931";  // HOST:PORT (IPv4) or :PORT for every interface; port 0 picks one
   std::string telemetry_path = "/metrics";
   std::uint64_t max_tracked_maps = 1000;  // track() refuses maps past this many
+  // false: each map's write-pause histogram keeps its +Inf bucket, _sum and _count only.
+  bool write_pause_buckets = true;
   Labels labels{};                        // static labels added to every per-map series
   std::optional<WebConfig> web_config{};  // basic auth users (bcrypt)
   std::size_t threads = 256;  // HTTP worker threads: connections served at once, stalled ones included
@@ -82,6 +84,7 @@ class Exporter {
   // Settings that can change while serving (a reload applies them).
   void set_web_config(std::optional<WebConfig> web_config);
   void set_max_tracked_maps(std::uint64_t max_tracked_maps);
+  void set_write_pause_buckets(bool write_pause_buckets);
   // Replaces the static labels of every map series (a map's own label of the same name wins). Throws
   // std::invalid_argument, changing nothing, when a name or value is invalid.
   void set_labels(Labels labels);

@@ -27,9 +27,14 @@ enum class MapFamilySet {
   StateAndActivity,
 };
 
+// Which buckets of the write-pause histogram a StateAndActivity set exposes: every bound, or only +Inf
+// (with _sum and _count, 3 series instead of 19, for many maps whose pause distribution is not needed).
+enum class PauseBuckets { All, InfOnly };
+
 class MapFamilies {
  public:
-  explicit MapFamilies(MapFamilySet set, std::size_t expected_maps = 0);
+  explicit MapFamilies(MapFamilySet set, std::size_t expected_maps = 0,
+                       PauseBuckets pause_buckets = PauseBuckets::All);
 
   // One map's series. `labels` identify it (the map label first, then any others); `write_pauses` is
   // read only for StateAndActivity.
@@ -45,6 +50,7 @@ class MapFamilies {
                     const mapcore::PauseHistogramSnapshot& write_pauses);
 
   MapFamilySet set_;
+  PauseBuckets pause_buckets_;
   std::vector<prometheus::MetricFamily> families_;
 };
 

@@ -45,10 +45,8 @@ struct SwissShape {
 struct MapReading {
   std::string path;  // the `map` label: the symbol path
   std::string impl;  // "classic" (hmap) or "swiss"
-  // The growth threshold of mapcore_map_load_factor: classic, entries per bucket (6.5, or 6.0 for
-  // go1.21); Swiss, entries per slot (7/8).
-  double load_factor = 0;
-  // Shape and bytes with Go's rules. The operation counters (inserts_total and the like) stay 0:
+  // Shape and bytes with Go's rules; load_factor_limit is the program's (6.5, 6.0 for go1.21, 7/8 per
+  // slot for a Swiss map). The operation counters (inserts_total and the like) stay 0:
   // a Go map keeps none. grow_started_unix_seconds is when this reader first saw the grow. For a
   // Swiss map, buckets counts slots and bucket_bytes holds the directory, tables and groups; a
   // Swiss map never has overflow or old buckets.

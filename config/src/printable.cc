@@ -38,8 +38,6 @@ std::string quoted(std::string_view text, std::size_t limit) {
       --cut;
     }
   }
-  // Appended piece by piece into one string: GCC 12 at -O3 inlines `"\"" + std::string + ...` and reports a
-  // false -Wrestrict (overlapping memcpy) inside libstdc++'s operator+.
   std::string out = "\"";
   out += escape_controls(text.substr(0, cut));
   if (shortened) {

@@ -115,8 +115,7 @@ void GoTargetsSource::give_unique_names(std::vector<TargetReading>& readings) co
     if (!shared || !spec.name.empty() || pid == 0) {
       continue;
     }
-    // append(), not `+= ":" + ...`: GCC 12 at -O3 sees a false -Wrestrict overlap in operator+(const char*, string&&).
-    reading.name.append(":").append(std::to_string(pid));
+    reading.name += ":" + std::to_string(pid);
     for (ProcessReading& process : reading.processes) {
       process.label =
           reading.processes.size() == 1 ? reading.name : reading.name + ":" + std::to_string(process.pid);

@@ -1,8 +1,8 @@
 // Agent: startup, reload and orderly shutdown of the standalone agent.
 #include "agent.h"
 
-#include <mapscope/exporter/logger.h>
 #include <mapscope/config/loader.h>
+#include <mapscope/exporter/logger.h>
 #include <stdexcept>
 
 namespace mapscope::cli {
@@ -81,7 +81,7 @@ Agent::~Agent() {
     stopping_ = true;  // a reload arriving now is refused
   }
   exporter_->set_reload_handler(nullptr);
-  scenarios_.reset();  // joins the scenario threads; their maps stop being tracked
+  scenarios_.reset();   // joins the scenario threads; their maps stop being tracked
   go_metrics_.reset();  // waits for a scrape reading the Go targets
   collector_metrics_.reset();
   exporter_.reset();  // answers the requests in flight, then stops

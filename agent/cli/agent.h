@@ -2,8 +2,8 @@
 //
 // A reload (SIGHUP or POST /-/reload) loads the configuration file again and, only if it and its web
 // configuration are valid, applies it as a whole: scenarios, Go targets, static labels, basic auth users, the
-// tracked map limit and whether the collector runs. The listen address, telemetry path and the collector's timing
-// knobs are fixed for the process's life; a reload that changes them logs that a restart is needed. A
+// tracked map limit and whether the collector runs. The listen address, telemetry path and the collector's
+// timing knobs are fixed for the process's life; a reload that changes them logs that a restart is needed. A
 // bad file is logged with its location, the running configuration stays, and
 // mapscope_config_last_reload_successful becomes 0 until a good reload.
 #pragma once
@@ -14,10 +14,10 @@
 #include <string>
 
 #include <mapcore/collector.h>
+#include <mapscope/config/schema.h>
 #include <mapscope/exporter/exporter.h>
 #include <mapscope/goproc/go_targets_source.h>
 #include <mapscope/scenarios/scenario_set.h>
-#include <mapscope/config/schema.h>
 
 #include "command_line.h"
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <mapscope/exporter/logger.h>
 #include <mapscope/config/schema.h>
+#include <mapscope/exporter/logger.h>
 
 namespace mapscope::cli {
 
@@ -17,7 +17,7 @@ struct CommandLine {
   std::optional<std::string> telemetry_path;
   std::optional<std::string> web_config_file;
 
-  std::string config_file;  // empty: the embedded default, or no scenarios when go_pids are given
+  std::string config_file;             // empty: the embedded default, or no scenarios when go_pids are given
   std::vector<std::uint32_t> go_pids;  // --go.pid: Go processes to watch, beside the file's go_targets
   bool check_config = false;
   bool print_default_config = false;

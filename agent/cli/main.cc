@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <exception>
 
-#include <mapscope/exporter/build_info.h>
-#include <mapscope/exporter/logger.h>
 #include <mapscope/config/config_error.h>
 #include <mapscope/config/loader.h>
+#include <mapscope/exporter/build_info.h>
+#include <mapscope/exporter/logger.h>
 
 #include "agent.h"
 #include "command_line.h"
@@ -93,9 +93,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   const exporter::BuildInfo& build = exporter::build_info();
-  exporter::log_info("starting mapscope-agent",
-                     {{"version", std::string(build.version)},
-                      {"revision", std::string(build.revision)},
-                      {"config", flags.config_source()}});
+  exporter::log_info("starting mapscope-agent", {{"version", std::string(build.version)},
+                                                 {"revision", std::string(build.revision)},
+                                                 {"config", flags.config_source()}});
   return serve(flags, std::move(loaded), signals);
 }

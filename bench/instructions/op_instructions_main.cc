@@ -64,8 +64,8 @@ extern "C" __attribute__((noinline)) void measured_operation(std::string_view op
 }
 
 int main(int argc, char** argv) {
-  const std::vector<std::string_view> operations = {"insert_no_hint", "insert_with_hint", "lookup_hit",
-                                                    "lookup_miss",    "erase",            "update"};
+  const std::vector<std::string_view> operations = {
+      "insert_no_hint", "insert_with_hint", "lookup_hit", "lookup_miss", "erase", "update"};
   if (argc != 3) {
     std::fprintf(stderr, "usage: %s <operation> <n>\n", argv[0]);
     return 2;
@@ -78,8 +78,10 @@ int main(int argc, char** argv) {
   char* end = nullptr;
   const unsigned long long n = std::strtoull(argv[2], &end, 10);
   if (!known || *end != '\0' || n == 0) {
-    std::fprintf(stderr, "%s: expected an operation (insert_no_hint, insert_with_hint, lookup_hit, lookup_miss, "
-                 "erase, update) and a positive count, got '%s' '%s'\n", argv[0], argv[1], argv[2]);
+    std::fprintf(stderr,
+                 "%s: expected an operation (insert_no_hint, insert_with_hint, lookup_hit, lookup_miss, "
+                 "erase, update) and a positive count, got '%s' '%s'\n",
+                 argv[0], argv[1], argv[2]);
     return 2;
   }
   const Keys present = mapbench::make_keys<std::int64_t>(mapbench::kPresentStream, n);

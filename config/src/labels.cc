@@ -59,9 +59,9 @@ bool is_continuation(unsigned char byte) {
 const std::vector<std::string>& reserved_label_names() {
   // map/job/instance identify series; the others are labels of the exporter's own map, scenario and
   // Go target families, which a static label would collide with.
-  static const std::vector<std::string> names{
-      "map", "job", "instance", "region", "kind", "trigger", "op", "le", "quantile", "scenario", "phase",
-      std::string(kTargetLabel)};
+  static const std::vector<std::string> names{"map",      "job",      "instance", "region",
+                                              "kind",     "trigger",  "op",       "le",
+                                              "quantile", "scenario", "phase",    std::string(kTargetLabel)};
   return names;
 }
 

@@ -71,9 +71,8 @@ std::string read_web_config_file(const Field& field) {
 }  // namespace
 
 ServerConfig read_server(const Field& field) {
-  const MappingReader section(field,
-                              {"listen_address", "telemetry_path", "web_config_file", "max_tracked_maps",
-                               "write_pause_buckets"});
+  const MappingReader section(field, {"listen_address", "telemetry_path", "web_config_file",
+                                      "max_tracked_maps", "write_pause_buckets"});
   ServerConfig server;
   if (auto value = section.find("listen_address")) {
     server.listen_address = read_listen_address(*value);

@@ -136,7 +136,8 @@ TEST(ExporterScrape, WritePauseBucketsCanBeLeftOut) {
 
   exporter.set_write_pause_buckets(true);
   const Exposition with = scrape(exporter);
-  EXPECT_EQ(with.count("mapcore_map_write_pause_seconds_bucket", labels), mapcore::kPauseBoundsSeconds.size() + 1);
+  EXPECT_EQ(with.count("mapcore_map_write_pause_seconds_bucket", labels),
+            mapcore::kPauseBoundsSeconds.size() + 1);
 }
 
 TEST(ExporterScrape, TypesAndHelpOfEveryFamily) {

@@ -235,8 +235,8 @@ const BadConfig kBadConfigs[] = {
      "go_targets[0].pid: 0 is out of range; expected an integer from 1 to 4194304"},
     {"GoTargetPidQuoted", "go_targets:\n  - pid: \"12\"\n", 2, 10,
      "go_targets[0].pid: expected an integer, got the quoted string \"12\""},
-    {"GoTargetDuplicateName",
-     "go_targets:\n  - {name: api, pid: 5}\n  - name: api\n    exe: /usr/bin/api\n", 3, 11,
+    {"GoTargetDuplicateName", "go_targets:\n  - {name: api, pid: 5}\n  - name: api\n    exe: /usr/bin/api\n",
+     3, 11,
      "go_targets[1]: duplicate target name \"api\" (first at line 2); expected unique names (give one with "
      "name:)"},
     {"GoTargetDuplicateExeName", "go_targets:\n  - exe: /usr/bin/api\n  - exe: /opt/bin/api\n", 3, 5,
@@ -262,7 +262,8 @@ const BadConfig kBadConfigs[] = {
     {"GoTargetMinBytesWithMaps", "go_targets:\n  - pid: 5\n    maps: [main.a]\n    min_bytes: 1KiB\n", 4, 5,
      "go_targets[0]: min_bytes applies only without maps (to every global map); expected one of them"},
     {"GoTargetMinBytesDecimal", "go_targets:\n  - pid: 5\n    min_bytes: 1MB\n", 3, 16,
-     "go_targets[0].min_bytes: invalid size \"1MB\": decimal unit \"MB\" (sizes use powers of 1024); expected "
+     "go_targets[0].min_bytes: invalid size \"1MB\": decimal unit \"MB\" (sizes use powers of 1024); "
+     "expected "
      "bytes as an integer, optionally with one IEC unit B, KiB, MiB, GiB, TiB, PiB, EiB, e.g. 64MiB"},
     {"GoTargetEmptyName", "go_targets:\n  - {name: \"\", pid: 5}\n", 2, 12,
      "go_targets[0].name: empty label value (Prometheus drops empty labels); expected some text"},

@@ -279,8 +279,9 @@ TEST_F(TempDir, RelativeWebConfigIsResolvedAgainstTheConfigDirectory) {
 }
 
 TEST_F(TempDir, RelativePidFileIsResolvedAgainstTheConfigDirectory) {
-  const std::string path = write("go.yaml", "go_targets:\n  - {name: a, pid_file: run/a.pid}\n  - {name: b, "
-                                            "pid_file: /run/b.pid}\n");
+  const std::string path = write("go.yaml",
+                                 "go_targets:\n  - {name: a, pid_file: run/a.pid}\n  - {name: b, "
+                                 "pid_file: /run/b.pid}\n");
   const Config config = load_config_file(path);
   EXPECT_EQ(config.go_targets[0].pid_file, (dir_ / "run/a.pid").string());
   EXPECT_EQ(config.go_targets[1].pid_file, "/run/b.pid");

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include <mapscope/exporter/web_config.h>
 #include <mapscope/config/config_error.h>
+#include <mapscope/exporter/web_config.h>
 
 #include "http/basic_auth.h"
 

@@ -78,7 +78,8 @@ TEST(MemoryAccounting, StringKeysBalanceMidGrow) {
   Map<std::string, std::int64_t, Hash<std::string>, std::equal_to<>, CountingAllocator> map(
       0, {}, {}, {}, CountingAllocator{&ledger});
   for (std::int64_t k = 0; k < 100'000; ++k) {
-    map.insert_or_assign(std::to_string(k).insert(0, 1, 's'), k);  // not "s" + ...: GCC 12 -Wrestrict false positive at -O3
+    map.insert_or_assign(std::to_string(k).insert(0, 1, 's'),
+                         k);  // not "s" + ...: GCC 12 -Wrestrict false positive at -O3
     expect_books_balance(map, ledger, static_cast<std::uint64_t>(k));
     if (::testing::Test::HasFatalFailure()) return;
   }

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "mapscope/exporter/families.h"
 #include "mapscope/exporter/build_info.h"
+#include "mapscope/exporter/families.h"
 
 namespace mapscope::exporter {
 

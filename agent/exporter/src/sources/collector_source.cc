@@ -1,8 +1,8 @@
 // CollectorSource: pauses, cycles and reclaimed bytes of the mapcore Collector; Exporter::attach.
 #include "collector_source.h"
 
-#include "mapscope/exporter/families.h"
 #include "mapscope/exporter/exporter.h"
+#include "mapscope/exporter/families.h"
 
 namespace mapscope::exporter {
 

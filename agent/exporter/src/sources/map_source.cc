@@ -19,7 +19,7 @@ LabelList labels_of(const MapSnapshot& map) {
 }  // namespace
 
 std::vector<prometheus::MetricFamily> MapSource::families(const std::vector<MapSnapshot>& maps,
-                                                         PauseBuckets pause_buckets) {
+                                                          PauseBuckets pause_buckets) {
   MapFamilies families(MapFamilySet::StateAndActivity, maps.size(), pause_buckets);
   for (const MapSnapshot& map : maps) {
     families.add(labels_of(map), map.stats, map.write_pauses);

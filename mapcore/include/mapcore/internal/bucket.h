@@ -151,7 +151,9 @@ struct Bucket {
 
   // The run of interleaved pairs: the bucket's bytes from key_bytes on (key_bytes and
   // value_bytes are adjacent when kInterleaved, see the static_assert below).
-  unsigned char* pairs() noexcept { return reinterpret_cast<unsigned char*>(this) + offsetof(Bucket, key_bytes); }
+  unsigned char* pairs() noexcept {
+    return reinterpret_cast<unsigned char*>(this) + offsetof(Bucket, key_bytes);
+  }
 
   // Go's evacuated(b): a bucket's first cell tells whether the whole bucket was evacuated.
   bool evacuated() const noexcept { return tophash[0] > kEmptyOne && tophash[0] < kMinTopHash; }
@@ -226,7 +228,9 @@ constexpr bool keeps_go_layout_bytes() {
 static_assert(std::endian::native == std::endian::little, "cells() puts cell i in byte i");
 static_assert(std::is_trivial_v<Bucket<std::int64_t, std::int64_t>>);
 static_assert(sizeof(Bucket<std::int64_t, std::int64_t>) == 144, "Go's bucket size for map[int64]int64");
-static_assert(Bucket<std::int64_t, std::int64_t>::kInterleaved && keeps_go_layout_bytes<std::int64_t, std::int64_t>());
-static_assert(!Bucket<std::uint8_t, std::int64_t>::kInterleaved && keeps_go_layout_bytes<std::uint8_t, std::int64_t>());
+static_assert(Bucket<std::int64_t, std::int64_t>::kInterleaved &&
+              keeps_go_layout_bytes<std::int64_t, std::int64_t>());
+static_assert(!Bucket<std::uint8_t, std::int64_t>::kInterleaved &&
+              keeps_go_layout_bytes<std::uint8_t, std::int64_t>());
 
 }  // namespace mapcore::internal

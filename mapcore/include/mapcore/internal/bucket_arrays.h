@@ -228,8 +228,8 @@ class BucketArrays {
 
   // Every byte of bucket memory held: both arrays and their overflow buckets.
   std::uint64_t table_bytes() const noexcept {
-    return main_.bytes + (overflow_allocated_.get() + old_overflow_allocated_.get()) * overflow_block_bytes() +
-           old_.bytes;
+    return main_.bytes +
+           (overflow_allocated_.get() + old_overflow_allocated_.get()) * overflow_block_bytes() + old_.bytes;
   }
 
   // The arrays' part of a MapStats's shape: B and the arrays' own bytes (the old array's are 0
@@ -327,8 +327,8 @@ class BucketArrays {
 
   [[no_unique_address]] Alloc alloc_;
   Array main_;
-  Array old_;                                 // while growing
-  std::size_t next_preallocated_ = 0;         // the main array's next unused preallocated overflow bucket
+  Array old_;                          // while growing
+  std::size_t next_preallocated_ = 0;  // the main array's next unused preallocated overflow bucket
   // The live figures (MapStats reads them from any thread while the owner writes):
   BasicOwnerCounter<std::uint16_t> noverflow_;  // Go's estimate of overflow buckets: 16 bits, as in Go
   OwnerCounter overflow_in_use_;                // overflow buckets chained off the main array (exact)

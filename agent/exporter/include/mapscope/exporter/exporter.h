@@ -6,7 +6,8 @@
 //
 // Endpoints: the telemetry path (default /metrics), / (landing page), /healthz and /-/healthy, /-/ready,
 // POST /-/reload and /debug/maps (JSON). With a WebConfig that has users, every endpoint but the two
-// liveness ones asks for HTTP basic authentication. docs/exporter.md is the guide and docs/metrics.md the metric reference.
+// liveness ones asks for HTTP basic authentication. docs/exporter.md is the guide and docs/metrics.md the
+// metric reference.
 //
 // Every metric is built at scrape time from live state: tracking a map costs its owner nothing, and a
 // scrape reads each map's stats() without taking any lock of the owner's.

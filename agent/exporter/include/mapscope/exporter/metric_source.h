@@ -18,7 +18,8 @@ class MetricSource {
  public:
   virtual ~MetricSource() = default;
 
-  // The `collector` label value of this source's duration and success series; unique among the exporter's sources.
+  // The `collector` label value of this source's duration and success series; unique among the exporter's
+  // sources.
   virtual std::string name() const = 0;
 
   // Appends this source's families. Called on a scrape thread, never concurrently with itself: keep it

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "mapcore/map.h"
+#include "mapcore/shared_map.h"
 #include "test_support.h"
 
 namespace mapcore {
@@ -115,6 +117,46 @@ TEST(Differential, IntKeysChurnMakesSameSizeGrows) {
 TEST(Differential, StringKeys) {
   Map<std::string, std::int64_t> map;
   run_differential<decltype(map), std::string, std::int64_t>(map, {400'000, 50'000, 5, 2, 3, 200'000}, 4);
+}
+
+// A std::string cannot be built implicitly from a std::string_view, so these calls compile only through
+// the transparent overloads: the lookup builds no std::string.
+template <class M>
+concept FindsByStringView = requires(const M& m, std::string_view key) {
+  m.find(key);
+  m.contains(key);
+};
+static_assert(FindsByStringView<Map<std::string, int>>);
+static_assert(requires(const SharedMap<std::string, int>& m, std::string_view key) {
+  m.get(key);
+  m.contains(key);
+});
+static_assert(!FindsByStringView<Map<std::string, int, Hash<std::string>, std::equal_to<std::string>>>,
+              "without a transparent Eq a string_view is no key");
+
+TEST(Differential, StringKeysFoundByStringViewAndLiteral) {
+  Map<std::string, std::int64_t> map;
+  std::unordered_map<std::string, std::int64_t> model;
+  std::mt19937_64 random(7);
+  for (std::uint64_t n = 0; n < 100'000; ++n) {  // through many doublings and a grow in progress
+    const std::string key = make_key<std::string>(random() % 200'000);
+    map.insert_or_assign(key, static_cast<std::int64_t>(n));
+    model[key] = static_cast<std::int64_t>(n);
+  }
+  for (std::uint64_t n = 0; n < 200'000; ++n) {
+    const std::string key = make_key<std::string>(n);
+    const std::string_view view = key;
+    const auto it = model.find(key);
+    ASSERT_EQ(map.find(view), map.find(key)) << key;
+    ASSERT_EQ(map.contains(view), it != model.end()) << key;
+    if (it != model.end()) {
+      ASSERT_EQ(*map.find(view), it->second) << key;
+    }
+  }
+  map.insert_or_assign("short", 1);
+  ASSERT_NE(map.find("short"), nullptr);
+  EXPECT_EQ(*map.find("short"), 1);
+  EXPECT_FALSE(map.contains("shorter"));
 }
 
 TEST(Differential, KeysAndValuesOver128BytesAreIndirect) {

@@ -50,18 +50,27 @@ struct Hash<K, std::enable_if_t<std::is_integral_v<K> || std::is_enum_v<K> || st
   }
 };
 
+// Strings hash their characters, whatever holds them: both hashers are transparent, so a
+// Map<std::string, V> can be searched with a std::string_view or a string literal (see
+// TransparentLookup) and builds no std::string to do it.
 template <>
 struct Hash<std::string_view> {
+  using is_transparent = void;
   std::uint64_t operator()(std::string_view key, std::uint64_t seed) const noexcept {
     return hash_bytes(key.data(), key.size(), seed);
   }
 };
 
 template <>
-struct Hash<std::string> {
-  std::uint64_t operator()(const std::string& key, std::uint64_t seed) const noexcept {
-    return hash_bytes(key.data(), key.size(), seed);
-  }
+struct Hash<std::string> : Hash<std::string_view> {};
+
+// A Hash and an Eq that both declare is_transparent take any key type they can hash and compare
+// (mapcore::Hash<std::string> with the default std::equal_to<>): Map::find and contains then accept
+// such keys without converting them to K.
+template <class H, class E>
+concept TransparentLookup = requires {
+  typename H::is_transparent;
+  typename E::is_transparent;
 };
 
 // A deliberately weak hash: only `kDistinct` values, all of them landing in a handful of

@@ -112,7 +112,7 @@
 
 namespace mapcore {
 
-template <class K, class V, class Hash = mapcore::Hash<K>, class Eq = std::equal_to<K>,
+template <class K, class V, class Hash = mapcore::Hash<K>, class Eq = std::equal_to<>,
           MapAllocator Alloc = CallocAllocator>
 class Map {
   using Bucket = internal::Bucket<K, V>;
@@ -192,36 +192,21 @@ class Map {
     }
   }
 
-  // The value stored for key, or nullptr. The pointer is valid until the next write.
+  // The value stored for key, or nullptr. The pointer is valid until the next write. With a
+  // transparent Hash and Eq (TransparentLookup, as for std::string keys by default), key may be
+  // anything they take: find(std::string_view) on a Map<std::string, V> builds no std::string.
   V* find(const K& key) { return const_cast<V*>(std::as_const(*this).find(key)); }
-  const V* find(const K& key) const {
-    writing_.check_read();
-    if (count_ == 0) {
-      return nullptr;
-    }
-    const std::uint64_t hash = hash_of(key);
-    const std::uint8_t top = internal::tophash_of(hash);
-    // A byte loop, not the word-at-a-time match of the write paths: its compare is a predicted
-    // branch, so the CPU runs ahead to the key and value lines while the tophash line is still
-    // on its way, where a computed cell index would make them wait for it (measured: as fast
-    // for int64 keys, a third faster for std::string keys; see docs/benchmarks.md).
-    for (Bucket* b = bucket_for_read(hash); b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] != top) {
-          if (b->tophash[i] == internal::kEmptyRest) {
-            return nullptr;
-          }
-          continue;
-        }
-        if (eq_(key, b->key(i))) {
-          return &b->value(i);
-        }
-      }
-    }
-    return nullptr;
-  }
+  const V* find(const K& key) const { return find_key(key); }
+  template <class Q>
+  requires TransparentLookup<Hash, Eq> V* find(const Q& key) { return const_cast<V*>(find_key(key)); }
+  template <class Q>
+  requires TransparentLookup<Hash, Eq>
+  const V* find(const Q& key) const { return find_key(key); }
 
-  bool contains(const K& key) const { return find(key) != nullptr; }
+  bool contains(const K& key) const { return find_key(key) != nullptr; }
+  template <class Q>
+  requires TransparentLookup<Hash, Eq>
+  bool contains(const Q& key) const { return find_key(key) != nullptr; }
 
   // Removes key. Returns true when it was present. Never shrinks the array.
   bool erase(const K& key) {
@@ -399,7 +384,8 @@ class Map {
     return internal::shrink_target_log2(count_, main().log2, options_.profile);
   }
 
-  std::uint64_t hash_of(const K& key) const {
+  template <class Q>
+  std::uint64_t hash_of(const Q& key) const {
     return hash_(key, seed_.value());
   }
 
@@ -416,6 +402,35 @@ class Map {
   }
 
   // ---- lookups and writes ----------------------------------------------------------------
+
+  // find() and contains(): key is a K, or any key a transparent Hash and Eq take.
+  template <class Q>
+  const V* find_key(const Q& key) const {
+    writing_.check_read();
+    if (count_ == 0) {
+      return nullptr;
+    }
+    const std::uint64_t hash = hash_of(key);
+    const std::uint8_t top = internal::tophash_of(hash);
+    // A byte loop, not the word-at-a-time match of the write paths: its compare is a predicted
+    // branch, so the CPU runs ahead to the key and value lines while the tophash line is still
+    // on its way, where a computed cell index would make them wait for it (measured: as fast
+    // for int64 keys, a third faster for std::string keys; see docs/benchmarks.md).
+    for (Bucket* b = bucket_for_read(hash); b != nullptr; b = b->overflow) {
+      for (std::size_t i = 0; i < kSlots; ++i) {
+        if (b->tophash[i] != top) {
+          if (b->tophash[i] == internal::kEmptyRest) {
+            return nullptr;
+          }
+          continue;
+        }
+        if (eq_(key, b->key(i))) {
+          return &b->value(i);
+        }
+      }
+    }
+    return nullptr;
+  }
 
   // The chain a read must search: the old bucket while it is not yet evacuated, else the new one.
   Bucket* bucket_for_read(std::uint64_t hash) const {

@@ -14,7 +14,7 @@
 
 namespace mapcore {
 
-template <class K, class V, class Hash = mapcore::Hash<K>, class Eq = std::equal_to<K>,
+template <class K, class V, class Hash = mapcore::Hash<K>, class Eq = std::equal_to<>,
           MapAllocator Alloc = CallocAllocator>
 class SharedMap {
  public:
@@ -39,6 +39,22 @@ class SharedMap {
   }
 
   bool contains(const K& key) const {
+    std::lock_guard lock(mutex_);
+    return map_.contains(key);
+  }
+
+  // The same for any key a transparent Hash and Eq take (TransparentLookup): get(std::string_view) on a
+  // SharedMap<std::string, V> builds no std::string.
+  template <class Q>
+  requires TransparentLookup<Hash, Eq> std::optional<V> get(const Q& key)
+  const {
+    std::lock_guard lock(mutex_);
+    const V* value = map_.find(key);
+    return value != nullptr ? std::optional<V>(*value) : std::nullopt;
+  }
+  template <class Q>
+  requires TransparentLookup<Hash, Eq>
+  bool contains(const Q& key) const {
     std::lock_guard lock(mutex_);
     return map_.contains(key);
   }

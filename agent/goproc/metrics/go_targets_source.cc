@@ -132,6 +132,7 @@ void GoTargetsSource::collect(std::vector<prometheus::MetricFamily>& out) {
   }
   give_unique_names(readings);
   std::vector<std::string> names;
+  names.reserve(readings.size());
   for (const TargetReading& reading : readings) {
     names.push_back(reading.name);
   }

@@ -50,7 +50,7 @@ int respond(mg_connection* conn, int status, std::string_view content_type, std:
   response += "\r\n";
   // A small answer goes out in one write: on a kept-alive connection, a second small write would wait for the
   // client's delayed ACK of the first (about 40 ms) unless TCP_NODELAY is set, which HttpServer also does.
-  constexpr std::size_t kCopiedBodyLimit = 64 * 1024;
+  constexpr std::size_t kCopiedBodyLimit = std::size_t{64} * 1024;
   if (!head && body.size() <= kCopiedBodyLimit) {
     response += body;
   }

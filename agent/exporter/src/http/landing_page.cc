@@ -115,7 +115,8 @@ std::string LandingPage::render(const std::vector<MapSnapshot>& maps, std::size_
   html += "<ul>";
   for (const Link& link : links) {
     const std::string path = html_escape(link.path);
-    html += "<li><a href=\"" + path + "\">" + html_escape(link.title) + "</a> (" + path + ")</li>";
+    html.append("<li><a href=\"").append(path).append("\">").append(html_escape(link.title));
+    html.append("</a> (").append(path).append(")</li>");
   }
   html += "</ul>\n";
   html += "<h2>Tracked maps: " + number(total_maps) + "</h2>\n";

@@ -12,13 +12,7 @@ template <class K>
 std::unique_ptr<DrivenMap> make_for_key(const config::MapSpec& spec) {
   const std::size_t stored =
       spec.value.type == config::ValueType::Int64 ? 0 : stored_value_size(spec.value.size);
-  if (auto map = make_typed_map<K, SizeGroup::Small>(spec, stored)) {
-    return map;
-  }
-  if (auto map = make_typed_map<K, SizeGroup::IndirectLow>(spec, stored)) {
-    return map;
-  }
-  return make_typed_map<K, SizeGroup::IndirectHigh>(spec, stored);
+  return make_typed_map<K>(spec, stored);
 }
 
 }  // namespace

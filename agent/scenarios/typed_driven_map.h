@@ -1,7 +1,7 @@
 // TypedDrivenMap<K, V>: DrivenMap over a mapcore::SharedMap<K, V> built from a scenario's `map` section.
 //
-// K is std::int64_t or KeyString; V is std::int64_t or FixedBytes<N>. Every written value is stamped
-// with a running counter so that updates really change the stored bytes.
+// K is std::int64_t or KeyString; V is std::int64_t, FixedBytes<N> or OutOfLineBytes (fixed_bytes.h).
+// Every written value is stamped with a running counter so that updates really change the stored bytes.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include "driven_map.h"
 #include "fixed_bytes.h"
 #include "key_string.h"
+#include "mapcore/go_layout.h"
 #include "mapcore/options.h"
 #include "mapcore/shared_map.h"
 #include "mapscope/config/schema.h"
@@ -27,7 +28,8 @@ class TypedDrivenMap final : public DrivenMap {
       : map_(spec.hint, options_for(spec), ScenarioHash<K>{spec.hash == config::HashKind::Weak}),
         key_(initial_key(spec)),
         key_length_(spec.key.length),
-        value_size_(spec.value.size) {}
+        value_size_(spec.value.size),
+        value_block_bytes_(kOutOfLine ? mapcore::go::rounded_size(spec.value.size) : 0) {}
 
   void insert(std::uint64_t key) override {
     set_key(key);
@@ -59,7 +61,15 @@ class TypedDrivenMap final : public DrivenMap {
   bool growing() const override {
     return map_.with_lock([](const auto& map) { return map.growing(); });
   }
-  mapcore::MapStats stats() const override { return map_.stats(); }
+  // An out-of-line value's block is the value's own, not an allocation of the map's; Go's map
+  // allocates it, so it counts as Go counts it: one rounded block per live entry.
+  mapcore::MapStats stats() const override {
+    mapcore::MapStats stats = map_.stats();
+    if constexpr (kOutOfLine) {
+      stats.indirect_bytes += stats.entries * value_block_bytes_;
+    }
+    return stats;
+  }
   mapcore::PauseHistogramSnapshot write_pauses() const override { return map_.write_pauses(); }
 
   mapcore::Collector::Registration register_with(mapcore::Collector& collector) override {
@@ -70,6 +80,8 @@ class TypedDrivenMap final : public DrivenMap {
   }
 
  private:
+  static constexpr bool kOutOfLine = std::is_same_v<V, OutOfLineBytes>;
+
   static mapcore::Options options_for(const config::MapSpec& spec) {
     mapcore::Options options;
     options.profile =
@@ -108,6 +120,8 @@ class TypedDrivenMap final : public DrivenMap {
     ++stamp_;
     if constexpr (std::is_integral_v<V>) {
       return static_cast<V>(stamp_);
+    } else if constexpr (kOutOfLine) {
+      return OutOfLineBytes::filled(stamp_, value_size_, value_block_bytes_);
     } else {
       return V::filled(stamp_, value_size_);
     }
@@ -117,6 +131,7 @@ class TypedDrivenMap final : public DrivenMap {
   K key_;  // the driver's reusable key
   std::uint32_t key_length_;
   std::size_t value_size_;
+  std::size_t value_block_bytes_;  // out-of-line values: the block Go's allocator gives each
   std::uint64_t stamp_ = 0;
 };
 

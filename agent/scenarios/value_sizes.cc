@@ -2,15 +2,17 @@
 
 #include <algorithm>
 
+#include "mapcore/go_layout.h"
+
 namespace mapscope::scenarios {
 
+static_assert(kMaxInlineValueSize == mapcore::go::kMaxInlineBytes);
+
 std::size_t stored_value_size(std::uint64_t configured) {
-  const auto inline_size = std::lower_bound(kInlineValueSizes.begin(), kInlineValueSizes.end(), configured);
-  if (inline_size != kInlineValueSizes.end()) {
-    return *inline_size;
+  if (configured > kMaxInlineValueSize) {
+    return mapcore::go::rounded_size(configured);
   }
-  const auto indirect = std::lower_bound(kIndirectValueSizes.begin(), kIndirectValueSizes.end(), configured);
-  return indirect != kIndirectValueSizes.end() ? *indirect : kIndirectValueSizes.back();
+  return *std::lower_bound(kInlineValueSizes.begin(), kInlineValueSizes.end(), configured);
 }
 
 }  // namespace mapscope::scenarios

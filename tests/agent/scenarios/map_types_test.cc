@@ -18,31 +18,21 @@ config::MapSpec bytes_values(std::uint64_t size) {
   return spec;
 }
 
-TEST(ValueSizes, ConfiguredSizesAreStoredInTheSmallestCompiledSizeThatHoldsThem) {
+TEST(ValueSizes, InlineSizesAreStoredInTheSmallestCompiledSizeThatHoldsThem) {
   EXPECT_EQ(stored_value_size(1), 8U);
   EXPECT_EQ(stored_value_size(8), 8U);
   EXPECT_EQ(stored_value_size(100), 104U);
   EXPECT_EQ(stored_value_size(128), 128U);
-  EXPECT_EQ(stored_value_size(129), 144U);
-  EXPECT_EQ(stored_value_size(200), 208U);
-  EXPECT_EQ(stored_value_size(32768), 32768U);
-  EXPECT_EQ(stored_value_size(32769), 48U << 10);
-  EXPECT_EQ(stored_value_size(1U << 20), 1U << 20);
 }
 
-TEST(ValueSizes, OutOfLineSizesUpTo32KiBAreExactlyGoSizeClasses) {
-  std::size_t below_32k = 0;
-  for (const std::size_t size : kIndirectValueSizes) {
-    if (size > 32768) {
-      continue;
-    }
-    ++below_32k;
-    EXPECT_EQ(mapcore::internal::go_rounded_size(size), size) << size;
-    EXPECT_EQ(mapcore::internal::go_rounded_size(size - 1), size)
-        << size;  // and the class just below ends before
-  }
-  EXPECT_EQ(below_32k, 57U);  // Go's classes above 128 bytes, all of them
-  for (std::size_t bytes = 129; bytes <= 32768; bytes += 7) {
+TEST(ValueSizes, OutOfLineSizesAreWhatGosAllocatorHandsOut) {
+  EXPECT_EQ(stored_value_size(129), 144U);  // size classes up to 32 KiB
+  EXPECT_EQ(stored_value_size(200), 208U);
+  EXPECT_EQ(stored_value_size(32768), 32768U);
+  EXPECT_EQ(stored_value_size(32769), 40960U);  // then whole 8 KiB pages
+  EXPECT_EQ(stored_value_size(40000), 40960U);
+  EXPECT_EQ(stored_value_size(1U << 20), 1U << 20);
+  for (std::size_t bytes = 129; bytes <= (1U << 20); bytes += 997) {
     EXPECT_EQ(stored_value_size(bytes), mapcore::internal::go_rounded_size(bytes)) << bytes;
   }
 }
@@ -51,12 +41,24 @@ TEST(ValueSizes, EveryCompiledSizeMakesAMap) {
   for (const std::size_t size : kInlineValueSizes) {
     EXPECT_NE(make_driven_map(bytes_values(size)), nullptr) << size;
   }
-  for (const std::size_t size : kIndirectValueSizes) {
+  for (const std::size_t size : {129U, 4096U, 40000U, 1U << 20}) {
     EXPECT_NE(make_driven_map(bytes_values(size)), nullptr) << size;
   }
   config::MapSpec string_keys = bytes_values(5000);
   string_keys.key = {config::KeyType::String, 16};
   EXPECT_NE(make_driven_map(string_keys), nullptr);
+}
+
+TEST(ValueSizes, OutOfLineValuesOfEverySizeShareGosPointerSlot) {
+  // Go's bucket for map[int64][N]byte, N > 128: tophash, 8 keys, 8 pointers, the overflow pointer.
+  constexpr std::uint64_t kGoBucket = 8 + 8 * 8 + 8 * 8 + 8;
+  for (const std::uint64_t size : {129U, 5000U, 1U << 20}) {
+    PhaseHarness harness(bytes_values(size));
+    harness.run(phase("fill", inserts(), after_operations(1)));
+    const mapcore::MapStats stats = harness.map().stats();
+    EXPECT_EQ(stats.bucket_bytes, kGoBucket) << size;  // one bucket, B = 0
+    EXPECT_EQ(stats.indirect_bytes, mapcore::internal::go_rounded_size(size)) << size;
+  }
 }
 
 TEST(ValueSizes, IndirectValueSizeShowsIndirectBytesAsGoCountsThem) {
@@ -70,7 +72,7 @@ TEST(ValueSizes, IndirectValueSizeShowsIndirectBytesAsGoCountsThem) {
 TEST(ValueSizes, LargeValuesAreStoredOutOfLine) {
   PhaseHarness harness(bytes_values(40000));
   harness.run(phase("fill", mix(1, 1, 0, 0), after_operations(40)));
-  EXPECT_EQ(harness.map().stats().indirect_bytes, 20U * (48 << 10));
+  EXPECT_EQ(harness.map().stats().indirect_bytes, 20U * 40960);  // Go rounds 40,000 to 5 pages
 }
 
 TEST(ValueSizes, InlineValuesLiveInTheBuckets) {

@@ -233,9 +233,9 @@ e2e_find_agent() {
 
 # e2e_build_go_program SOURCE_DIR OUT [VERSION]: builds the Go module in SOURCE_DIR into OUT with Debian's go
 # (go1.19), or with the go VERSION (1.21 to 1.26) that tests/goproc/go_toolchains.sh fetches from Debian's archive
-# into $MAPSCOPE_GO_TOOLCHAINS_DIR (default: toolchains in the work directory). The build caches live in
-# $MAPSCOPE_GO_WORK_DIR (default: mapscope-go-e2e under $TMPDIR), kept between runs so that only the first build
-# compiles the standard library.
+# into $MAPSCOPE_GO_TOOLCHAINS_DIR (default: toolchains in the work directory). Go's build cache is
+# $MAPSCOPE_GO_BUILD_CACHE (default: gocache in the work directory, $MAPSCOPE_GO_WORK_DIR or mapscope-go-e2e under
+# $TMPDIR), kept between runs so that only the first build compiles the standard library.
 e2e_build_go_program() {
   local source=$1 out=$2 version=${3:-1.19} work=${MAPSCOPE_GO_WORK_DIR:-${TMPDIR:-/tmp}/mapscope-go-e2e} go
   mkdir -p "$work"
@@ -248,7 +248,7 @@ e2e_build_go_program() {
       "$version" 2>"$E2E_TMP/go-toolchain.log") || e2e_fail "no go$version: $(tail -1 "$E2E_TMP/go-toolchain.log")"
     go=${found#* }/bin/go
   fi
-  (cd "$source" && env -i PATH=/usr/bin:/bin HOME="$work" GOCACHE="$work/gocache-$version" GOPATH="$work/gopath" \
+  (cd "$source" && env -i PATH=/usr/bin:/bin HOME="$work" GOCACHE="${MAPSCOPE_GO_BUILD_CACHE:-$work/gocache}" GOPATH="$work/gopath" \
     GOFLAGS=-mod=mod GO111MODULE=on CGO_ENABLED=0 GOTOOLCHAIN=local "$go" build -trimpath -o "$out" .) \
     >"$E2E_TMP/go-build.log" 2>&1 || e2e_fail "go$version build of $source failed (see go-build.log)"
 }

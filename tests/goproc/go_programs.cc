@@ -109,7 +109,7 @@ fs::path build_go(const GoBuild& build) {
   if (fresh) {
     return output;
   }
-  const auto cache = work_dir() / ("gocache-" + build.version);
+  const fs::path cache = MAPSCOPE_GOPROC_GO_BUILD_CACHE;  // shared by every version and build tree
   std::string command =
       "cd " + quote(build.source.string()) + " && env GOROOT=" + quote(root.string()) +
       " PATH=" + quote((root / "bin").string()) + ":/usr/bin:/bin GOCACHE=" + quote(cache.string()) +

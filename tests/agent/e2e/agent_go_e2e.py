@@ -23,6 +23,7 @@ from mapscope_prom.exposition import Exposition
 
 FIXTURE_SOURCE = os.path.join(SOURCE_DIR, "tests", "goproc", "fixtures", "maps")
 WORK_DIR = os.environ.get("MAPSCOPE_GO_WORK_DIR") or os.path.join(tempfile.gettempdir(), "mapscope-go-e2e")
+GO_BUILD_CACHE = os.environ.get("MAPSCOPE_GO_BUILD_CACHE") or os.path.join(WORK_DIR, "gocache")
 GO = "/usr/bin/go"
 
 # The families a Go map has: the state of mapcore_map_*; the activity counters exist only for mapcore maps.
@@ -44,7 +45,7 @@ def build_fixture():
     sources = [os.path.join(FIXTURE_SOURCE, name) for name in os.listdir(FIXTURE_SOURCE)]
     if os.path.exists(program) and all(os.path.getmtime(s) < os.path.getmtime(program) for s in sources):
         return program
-    env = {"PATH": "/usr/bin:/bin", "HOME": WORK_DIR, "GOCACHE": os.path.join(WORK_DIR, "gocache"),
+    env = {"PATH": "/usr/bin:/bin", "HOME": WORK_DIR, "GOCACHE": GO_BUILD_CACHE,
            "GOPATH": os.path.join(WORK_DIR, "gopath"), "GOFLAGS": "-mod=mod", "GO111MODULE": "on",
            "CGO_ENABLED": "0", "GOTOOLCHAIN": "local"}
     subprocess.run([GO, "build", "-trimpath", "-o", program + ".tmp", "."], cwd=FIXTURE_SOURCE, env=env,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <deque>
 #include <random>
 #include <string>
 #include <string_view>
@@ -30,6 +31,17 @@ std::string make_key<std::string>(std::uint64_t n) {
   std::string key = "key-" + std::to_string(n);
   key.resize(24, '.');
   return key;
+}
+// A string_view key's bytes belong to the caller: key n is a view of the n-th string of a pool that
+// lives as long as the test program (a deque never moves what it holds), so every key stays valid
+// while any map holds it.
+template <>
+std::string_view make_key<std::string_view>(std::uint64_t n) {
+  static std::deque<std::string> pool;
+  while (pool.size() <= n) {
+    pool.push_back(make_key<std::string>(pool.size()));
+  }
+  return pool[n];
 }
 template <>
 Tracked make_key<Tracked>(std::uint64_t n) {
@@ -157,6 +169,21 @@ TEST(Differential, StringKeysFoundByStringViewAndLiteral) {
   ASSERT_NE(map.find("short"), nullptr);
   EXPECT_EQ(*map.find("short"), 1);
   EXPECT_FALSE(map.contains("shorter"));
+}
+
+// Keys are views of bytes the caller owns, as Go's strings share theirs: the map stores only the
+// 16-byte view, so nothing of the key is out of line and nothing is copied.
+TEST(Differential, StringViewKeys) {
+  Map<std::string_view, std::int64_t> map;
+  run_differential<decltype(map), std::string_view, std::int64_t>(map, {400'000, 50'000, 5, 2, 3, 200'000},
+                                                                  8);
+  EXPECT_EQ(map.stats().indirect_bytes, 0u);
+  // Found by a view of other bytes with the same characters, and by a literal.
+  const std::string copy(make_key<std::string_view>(49'999));
+  EXPECT_EQ(map.find(std::string_view(copy)), map.find(make_key<std::string_view>(49'999)));
+  map.insert_or_assign("literal", 5);
+  ASSERT_NE(map.find("literal"), nullptr);
+  EXPECT_EQ(*map.find(std::string("literal")), 5);
 }
 
 TEST(Differential, KeysAndValuesOver128BytesAreIndirect) {

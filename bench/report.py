@@ -24,9 +24,10 @@ import sys
 import tempfile
 
 MAPS = ["mapcore", "absl", "std", "go"]
-OPS = ["insert", "insert_hint", "lookup_hit", "lookup_miss", "iterate", "mix", "erase"]
+OPS = ["insert", "insert_hint", "lookup_hit", "lookup_hit_many", "lookup_miss", "iterate", "mix", "erase"]
 OP_TITLES = {
     "insert": "insert, no hint", "insert_hint": "insert, with hint", "lookup_hit": "lookup hit",
+    "lookup_hit_many": "lookup hit, batched (mapcore find_many)",
     "lookup_miss": "lookup miss", "iterate": "iterate (per entry)", "mix": "90/10 read/write mix",
     "erase": "erase",
 }

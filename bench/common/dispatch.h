@@ -1,5 +1,5 @@
 // dispatch(map, key, run): calls run.template operator()<Adapter, K>() for the adapter and key
-// type named on a command line ("mapcore" | "absl" | "std", "int64" | "string24").
+// type named on a command line ("mapcore" | "absl" | "std", "int64" | "string24" | "string_view").
 #pragma once
 
 #include <cstdint>
@@ -34,6 +34,9 @@ bool dispatch(std::string_view map, std::string_view key, Run& run) {
   }
   if (key == "string24") {
     return dispatch_map<std::string>(map, run);
+  }
+  if (key == "string_view") {
+    return dispatch_map<std::string_view>(map, run);
   }
   return false;
 }

@@ -2,17 +2,23 @@
 // that both sides insert, look up and erase exactly the same sequence.
 //
 //   key i of stream s:  the i-th output of splitmix64 seeded with s (int64 keys), or its
-//                       24-character rendering "%016x%08x" of (x, (x * golden) >> 32) (string keys)
+//                       24-character rendering "%016x%08x" of (x, (x * golden) >> 32) (string keys:
+//                       std::string owns a copy; std::string_view keys view a KeyArena, the way
+//                       Go's strings share their bytes)
 //   present keys:       stream 1; absent keys (lookup miss): stream 2
 //   visiting order:     idx -> (idx + stride) mod n, stride ~ 0.618 n and coprime to n, a single
 //                       cycle through every index in which neighbours are far apart in insertion
 //                       order (so node-based maps get no locality from allocation order)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace mapbench {
@@ -47,12 +53,19 @@ inline std::int64_t make_key<std::int64_t>(std::uint64_t x) {
   return static_cast<std::int64_t>(x);
 }
 
-template <>
-inline std::string make_key<std::string>(std::uint64_t x) {
+// Writes the kStringKeyLength characters of string key x at out (no terminator).
+inline void write_string_key(std::uint64_t x, char* out) {
   char text[kStringKeyLength + 1];
   std::snprintf(text, sizeof text, "%016llx%08x", static_cast<unsigned long long>(x),
                 static_cast<unsigned>((x * kGolden) >> 32));
-  return std::string(text, kStringKeyLength);
+  std::copy_n(text, kStringKeyLength, out);
+}
+
+template <>
+inline std::string make_key<std::string>(std::uint64_t x) {
+  std::string key(kStringKeyLength, '\0');
+  write_string_key(x, key.data());
+  return key;
 }
 
 template <class K>
@@ -64,6 +77,50 @@ std::vector<K> make_keys(std::uint64_t stream, std::size_t n) {
     keys.push_back(make_key<K>(rng.next()));
   }
   return keys;
+}
+
+// The bytes of n string keys of one stream, back to back in one allocation that the benchmark owns
+// for as long as any map holds a view of them. Moving an arena keeps its bytes where they are.
+class KeyArena {
+ public:
+  KeyArena() = default;
+  KeyArena(std::uint64_t stream, std::size_t n)
+      : bytes_(std::make_unique_for_overwrite<char[]>(n * kStringKeyLength)), n_(n) {
+    SplitMix64 rng(stream);
+    for (std::size_t i = 0; i < n; ++i) {
+      write_string_key(rng.next(), bytes_.get() + i * kStringKeyLength);
+    }
+  }
+  std::string_view operator[](std::size_t i) const {
+    return {bytes_.get() + i * kStringKeyLength, kStringKeyLength};
+  }
+  std::size_t size() const { return n_; }
+
+ private:
+  std::unique_ptr<char[]> bytes_;
+  std::size_t n_ = 0;
+};
+
+// n keys of one stream in order, with whatever owns their bytes: string_view keys view `arena`.
+template <class K>
+struct KeySet {
+  KeyArena arena;
+  std::vector<K> keys;
+};
+
+template <class K>
+KeySet<K> make_key_set(std::uint64_t stream, std::size_t n) {
+  KeySet<K> set;
+  if constexpr (std::is_same_v<K, std::string_view>) {
+    set.arena = KeyArena(stream, n);
+    set.keys.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      set.keys.push_back(set.arena[i]);
+    }
+  } else {
+    set.keys = make_keys<K>(stream, n);
+  }
+  return set;
 }
 
 // The stride of the visiting order: about 0.618 n, the first value from there coprime to n.

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "mapcore/map.h"
 
@@ -19,6 +20,11 @@ class MapcoreAdapter {
 
   void insert(const K& key, std::int64_t value) { map_.insert_or_assign(key, value); }
   const std::int64_t* find(const K& key) const { return map_.find(key); }
+  // The batched lookup only mapcore offers (keys: K, or views for std::string keys).
+  template <class Q>
+  void find_many(std::span<const Q> keys, std::span<const std::int64_t*> out) const {
+    map_.find_many(keys, out);
+  }
   bool erase(const K& key) { return map_.erase(key); }
   template <class F>
   void for_each(F&& visit) const {

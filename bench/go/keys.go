@@ -27,23 +27,19 @@ func intKey(x uint64) int64 { return int64(x) }
 
 func stringKey(x uint64) string { return fmt.Sprintf("%016x%08x", x, uint32((x*golden)>>32)) }
 
-func intKeys(stream uint64, n int) []int64 {
+// keysOf returns the first n keys of a stream, made by key from each value.
+func keysOf[K any](stream uint64, n int, key func(uint64) K) []K {
 	rng := splitMix64{stream}
-	keys := make([]int64, n)
+	keys := make([]K, n)
 	for i := range keys {
-		keys[i] = intKey(rng.next())
+		keys[i] = key(rng.next())
 	}
 	return keys
 }
 
-func stringKeys(stream uint64, n int) []string {
-	rng := splitMix64{stream}
-	keys := make([]string, n)
-	for i := range keys {
-		keys[i] = stringKey(rng.next())
-	}
-	return keys
-}
+func intKeys(stream uint64, n int) []int64 { return keysOf(stream, n, intKey) }
+
+func stringKeys(stream uint64, n int) []string { return keysOf(stream, n, stringKey) }
 
 func absentCount(n int) int {
 	if n > 1<<20 {

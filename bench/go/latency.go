@@ -54,20 +54,11 @@ func timerOverhead() uint32 {
 	return samples[len(samples)/2]
 }
 
-func timeIntInserts(keys []int64, samples []uint32) time.Duration {
+// timeInserts times every insert of keys into a new map (a generic function compiled per key
+// shape keeps the runtime's specialised insert, as in throughput.go).
+func timeInserts[K comparable](keys []K, samples []uint32) time.Duration {
 	begin := time.Now()
-	m := make(map[int64]int64)
-	for i, k := range keys {
-		start := time.Now()
-		m[k] = int64(i)
-		samples[i] = clampNs(time.Since(start))
-	}
-	return time.Since(begin)
-}
-
-func timeStringInserts(keys []string, samples []uint32) time.Duration {
-	begin := time.Now()
-	m := make(map[string]int64)
+	m := make(map[K]int64)
 	for i, k := range keys {
 		start := time.Now()
 		m[k] = int64(i)
@@ -102,13 +93,14 @@ func runLatency(key string, n, runs int, spikes string, spikeNs uint32) error {
 		samples[i] = math.MaxUint32 // touched now, not while timing
 		run[i] = 0
 	}
-	var ints []int64
-	var strs []string
+	var growth func([]uint32) time.Duration // one timed growth, into the given samples
 	switch key {
 	case "int64":
-		ints = intKeys(presentStream, n)
+		keys := intKeys(presentStream, n)
+		growth = func(samples []uint32) time.Duration { return timeInserts(keys, samples) }
 	case "string24":
-		strs = stringKeys(presentStream, n)
+		keys := stringKeys(presentStream, n)
+		growth = func(samples []uint32) time.Duration { return timeInserts(keys, samples) }
 	default:
 		return fmt.Errorf("unknown --key=%s", key)
 	}
@@ -116,12 +108,7 @@ func runLatency(key string, n, runs int, spikes string, spikeNs uint32) error {
 	total := time.Duration(math.MaxInt64)
 	var maxSingleRun uint32
 	for r := 0; r < runs; r++ {
-		var elapsed time.Duration
-		if ints != nil {
-			elapsed = timeIntInserts(ints, run)
-		} else {
-			elapsed = timeStringInserts(strs, run)
-		}
+		elapsed := growth(run)
 		runtime.GC()
 		if elapsed < total {
 			total = elapsed

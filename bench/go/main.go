@@ -66,12 +66,12 @@ func main() {
 		keySet, opSet := setOf(*keys), setOf(*ops)
 		for _, size := range parseSizes(*sizes) {
 			if keySet["int64"] {
-				runIntSuite(r, size, opSet)
+				runSuite(r, "int64", size, opSet, intKeys)
 			}
 		}
 		for _, size := range parseSizes(*sizes) {
 			if keySet["string24"] {
-				runStringSuite(r, size, opSet)
+				runSuite(r, "string24", size, opSet, stringKeys)
 			}
 		}
 	case "latency":

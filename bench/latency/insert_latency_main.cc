@@ -1,6 +1,6 @@
 // bench_insert_latency: times every single insert while one map grows from empty to n entries.
 //
-//   bench_insert_latency --map=mapcore|absl|std --key=int64|string24 [--n=10000000]
+//   bench_insert_latency --map=mapcore|absl|std --key=int64|string24|string_view [--n=10000000]
 //                        [--runs=2] [--spikes=FILE] [--spike-ns=10000]
 //
 // Prints one JSON object: the percentiles (p50, p99, p99.9, max) of the per-insert times, the
@@ -66,7 +66,8 @@ class LatencyRun {
 
   template <class Adapter, class K>
   void operator()() {
-    const std::vector<K> keys = mapbench::make_keys<K>(mapbench::kPresentStream, options_.n);
+    const mapbench::KeySet<K> key_set = mapbench::make_key_set<K>(mapbench::kPresentStream, options_.n);
+    const std::vector<K>& keys = key_set.keys;
     std::vector<std::uint32_t> samples(options_.n, UINT32_MAX);  // touched now, not while timing
     std::vector<std::uint32_t> run(options_.n, 0);
     const std::uint32_t overhead = timer_overhead_ns();

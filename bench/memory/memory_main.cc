@@ -1,6 +1,6 @@
 // bench_memory: the memory one filled map takes, measured in a fresh process.
 //
-//   bench_memory --map=mapcore|absl|std --key=int64|string24 [--n=1000000]
+//   bench_memory --map=mapcore|absl|std --key=int64|string24|string_view [--n=1000000]
 //
 // Inserts n keys into one map, generating each key on the fly (no key vector is kept), and
 // prints one JSON object with per-entry figures:
@@ -8,12 +8,17 @@
 //   heap_bytes    the growth of glibc's bytes in use (mallinfo2: uordblks + hblkhd), which also
 //                 counts what the keys own (the heap buffer of a 24-character std::string)
 //   rss_bytes     the growth of the process's resident set (VmRSS)
+// string_view keys own nothing: their bytes are one arena (keys.h) written before the first
+// figure is taken, so all three figures are the map's alone, like the own figure of Go's
+// map[string]int64 (bench/go/memory.go subtracts the key bytes).
 #include <malloc.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 #include "command_line.h"
 #include "dispatch.h"
@@ -50,12 +55,19 @@ class MemoryRun {
 
   template <class Adapter, class K>
   void operator()() {
+    constexpr bool kViews = std::is_same_v<K, std::string_view>;
+    const mapbench::KeyArena arena =
+        kViews ? mapbench::KeyArena(mapbench::kPresentStream, n_) : mapbench::KeyArena();
     const std::uint64_t rss_before = resident_bytes();
     const std::uint64_t heap_before = heap_in_use();
     Adapter map(0);
     mapbench::SplitMix64 rng(mapbench::kPresentStream);
     for (std::size_t i = 0; i < n_; ++i) {
-      map.insert(mapbench::make_key<K>(rng.next()), static_cast<std::int64_t>(i));
+      if constexpr (kViews) {
+        map.insert(arena[i], static_cast<std::int64_t>(i));
+      } else {
+        map.insert(mapbench::make_key<K>(rng.next()), static_cast<std::int64_t>(i));
+      }
     }
     const double heap = static_cast<double>(heap_in_use() - heap_before);
     const double rss = static_cast<double>(resident_bytes() - rss_before);

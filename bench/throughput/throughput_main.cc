@@ -1,9 +1,13 @@
 // bench_throughput: the Google Benchmark suite of mapcore against absl::flat_hash_map and
 // std::unordered_map. Benchmarks are named op/map/key/n, e.g. lookup_hit/absl/int64/1000000.
+// Key types: int64, string24 (std::string, 24 characters) and string_view (views of the same
+// 24-character keys in one arena the benchmark owns, as Go's strings share their bytes).
 //
-//   bench_throughput [--sizes=1000000,10000000] [--maps=mapcore,absl,std] [--keys=int64,string24]
-//                    [--ops=insert,insert_hint,lookup_hit,lookup_miss,iterate,mix,erase]
+//   bench_throughput [--sizes=1000000,10000000] [--maps=mapcore,absl,std] [--keys=int64,string24,string_view]
+//                    [--ops=insert,insert_hint,lookup_hit,lookup_hit_many,lookup_miss,iterate,mix,erase]
 //                    [Google Benchmark flags, e.g. --benchmark_out=FILE --benchmark_out_format=json]
+//
+// lookup_hit_many is lookup_hit through Map::find_many, mapcore's batched lookup: only mapcore has it.
 //
 // Built twice: bench_throughput (statistics compiled in) and bench_throughput_nostats
 // (MAPCORE_STATS=0), which offers only the map "mapcore_nostats".
@@ -29,9 +33,9 @@ namespace {
 struct Selection {
   std::vector<std::size_t> sizes{1000000, 10000000};
   std::vector<std::string> maps;
-  std::vector<std::string> keys{"int64", "string24"};
-  std::vector<std::string> ops{"insert",  "insert_hint", "lookup_hit", "lookup_miss",
-                               "iterate", "mix",         "erase"};
+  std::vector<std::string> keys{"int64", "string24", "string_view"};
+  std::vector<std::string> ops{"insert",      "insert_hint", "lookup_hit", "lookup_hit_many",
+                               "lookup_miss", "iterate",     "mix",        "erase"};
 };
 
 std::vector<std::string> split(std::string_view list) {
@@ -103,6 +107,9 @@ void register_map(const Selection& selection, std::string_view key_name, std::si
   add("insert", [n](benchmark::State& s) { W::insert(s, n, false); });
   add("insert_hint", [n](benchmark::State& s) { W::insert(s, n, true); });
   add("lookup_hit", [n](benchmark::State& s) { W::lookup_hit(s, n); });
+  if constexpr (W::kBatches) {
+    add("lookup_hit_many", [n](benchmark::State& s) { W::lookup_hit_many(s, n); });
+  }
   add("lookup_miss", [n](benchmark::State& s) { W::lookup_miss(s, n); });
   add("iterate", [n](benchmark::State& s) { W::iterate(s, n); });
   add("mix", [n](benchmark::State& s) { W::read_write_mix(s, n); });
@@ -132,6 +139,7 @@ int main(int argc, char** argv) {
   }
   register_key<std::int64_t>(selection, "int64");
   register_key<std::string>(selection, "string24");
+  register_key<std::string_view>(selection, "string_view");
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
     return 2;

@@ -3,11 +3,15 @@
 // keys and values, long overflow chains and types that count their own lifetimes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "mapcore/map.h"
 #include "mapcore/shared_map.h"
@@ -30,6 +34,17 @@ std::string make_key<std::string>(std::uint64_t n) {
   std::string key = "key-" + std::to_string(n);
   key.resize(24, '.');
   return key;
+}
+// A string_view key's bytes belong to the caller: key n is a view of the n-th string of a pool that
+// lives as long as the test program (a deque never moves what it holds), so every key stays valid
+// while any map holds it.
+template <>
+std::string_view make_key<std::string_view>(std::uint64_t n) {
+  static std::deque<std::string> pool;
+  while (pool.size() <= n) {
+    pool.push_back(make_key<std::string>(pool.size()));
+  }
+  return pool[n];
 }
 template <>
 Tracked make_key<Tracked>(std::uint64_t n) {
@@ -157,6 +172,69 @@ TEST(Differential, StringKeysFoundByStringViewAndLiteral) {
   ASSERT_NE(map.find("short"), nullptr);
   EXPECT_EQ(*map.find("short"), 1);
   EXPECT_FALSE(map.contains("shorter"));
+}
+
+// Keys are views of bytes the caller owns, as Go's strings share theirs: the map stores only the
+// 16-byte view, so nothing of the key is out of line and nothing is copied.
+TEST(Differential, StringViewKeys) {
+  Map<std::string_view, std::int64_t> map;
+  run_differential<decltype(map), std::string_view, std::int64_t>(map, {400'000, 50'000, 5, 2, 3, 200'000},
+                                                                  8);
+  EXPECT_EQ(map.stats().indirect_bytes, 0u);
+  // Found by a view of other bytes with the same characters, and by a literal.
+  const std::string copy(make_key<std::string_view>(49'999));
+  EXPECT_EQ(map.find(std::string_view(copy)), map.find(make_key<std::string_view>(49'999)));
+  map.insert_or_assign("literal", 5);
+  ASSERT_NE(map.find("literal"), nullptr);
+  EXPECT_EQ(*map.find(std::string("literal")), 5);
+}
+
+// find_many answers as find does, key for key: on an empty map, mid-grow (old buckets not all
+// evacuated), with a group cut short at the end, and with views for std::string keys.
+TEST(Differential, FindManyAgreesWithFind) {
+  Map<std::int64_t, std::int64_t> ints;
+  std::vector<std::int64_t> keys(6700);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    keys[k] = static_cast<std::int64_t>(k * 2);  // odd numbers are absent
+  }
+  std::vector<const std::int64_t*> out(keys.size() + 5, nullptr);
+  ints.find_many(std::span<const std::int64_t>(keys),
+                 std::span<const std::int64_t*>(out.data(), keys.size()));
+  EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](const std::int64_t* v) { return v == nullptr; }));
+  for (std::int64_t k = 0; k < 6657; ++k) {
+    ints.insert_or_assign(k, k + 1);  // the 6657th insert starts a doubling
+  }
+  const auto check_ints = [&] {
+    for (const std::size_t count : {keys.size(), std::size_t{13}, std::size_t{1}}) {
+      ints.find_many(std::span<const std::int64_t>(keys.data(), count),
+                     std::span<const std::int64_t*>(out.data(), count));
+      for (std::size_t i = 0; i < count; ++i) {
+        ASSERT_EQ(out[i], ints.find(keys[i])) << keys[i];
+      }
+    }
+  };
+  ASSERT_TRUE(ints.stats().growing);
+  check_ints();
+  for (std::int64_t k = 0; ints.stats().growing; ++k) {
+    ints.insert_or_assign(k, k + 1);  // updates do growth work until the grow ends
+  }
+  check_ints();
+
+  Map<std::string, std::int64_t> strings;
+  std::vector<std::string> owned;
+  for (std::uint64_t n = 0; n < 20'000; ++n) {
+    owned.push_back(make_key<std::string>(n));
+    if (n % 3 != 0) {
+      strings.insert_or_assign(owned.back(), static_cast<std::int64_t>(n));
+    }
+  }
+  const std::vector<std::string_view> views(owned.begin(), owned.end());
+  std::vector<const std::int64_t*> found(views.size());
+  strings.find_many(std::span<const std::string_view>(views), std::span<const std::int64_t*>(found));
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    ASSERT_EQ(found[i], strings.find(views[i])) << views[i];
+    ASSERT_EQ(found[i] != nullptr, i % 3 != 0) << views[i];
+  }
 }
 
 TEST(Differential, KeysAndValuesOver128BytesAreIndirect) {

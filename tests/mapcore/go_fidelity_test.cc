@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -83,6 +85,46 @@ TEST(GoFidelity, ArrayBytesReachedByGrowthEqualGos) {
     while (map.stats().log2_buckets < row.log2) map.insert_or_assign(key++, 0);
     EXPECT_EQ(map.stats().log2_buckets, row.log2);
     EXPECT_EQ(map.stats().bucket_bytes, row.bytes) << "B = " << row.log2;
+  }
+}
+
+// map[string]int64: a Go string is a 16-byte header (pointer, length), so Go's bucket is
+// 8 tophash bytes + 8 * 16 + 8 * 8 + an 8-byte overflow pointer. Map<std::string_view, int64_t>
+// holds the same 16-byte views (the caller owns the bytes, as Go's strings share theirs), so its
+// bucket and every array built from it take Go's bytes.
+TEST(GoFidelity, StringViewKeysTakeGosStringBucketBytes) {
+  constexpr std::size_t kGoStringBucket = go::kBucketSlots + go::kBucketSlots * 16 + go::kBucketSlots * 8 + 8;
+  static_assert(kGoStringBucket == 208);
+  static_assert(sizeof(internal::Bucket<std::string_view, std::int64_t>) == kGoStringBucket);
+  using ViewMap = Map<std::string_view, std::int64_t>;
+  for (const auto& row : testing::go_arrays()) {
+    ViewMap map(row.max_entries);
+    ASSERT_EQ(map.stats().log2_buckets, row.log2);
+    if (row.log2 == 0) {
+      map.insert_or_assign("k", 1);
+    }
+    const go::BucketArrayLayout layout =
+        go::bucket_array_layout(static_cast<std::uint8_t>(row.log2), kGoStringBucket);
+    EXPECT_EQ(map.stats().bucket_bytes, layout.bytes) << "B = " << row.log2;
+  }
+  // Two figures worked by hand: B = 0 is one 208-byte bucket (a size class); B = 4 asks for 18
+  // buckets, 3744 bytes, which the 4096-byte class rounds up to (19 buckets' worth).
+  EXPECT_EQ(go::bucket_array_layout(0, kGoStringBucket).bytes, 208u);
+  EXPECT_EQ(go::bucket_array_layout(4, kGoStringBucket).bytes, 4096u);
+  EXPECT_EQ(go::bucket_array_layout(4, kGoStringBucket).buckets, 19u);
+
+  // Grown by inserts rather than sized by a hint: the same bytes at every B.
+  std::vector<std::string> keys(30'000);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    keys[k] = "key-" + std::to_string(k);
+  }
+  ViewMap grown;
+  for (const std::string& key : keys) {
+    grown.insert_or_assign(key, 0);
+    const MapStats s = grown.stats();
+    ASSERT_EQ(s.bucket_bytes,
+              go::bucket_array_layout(static_cast<std::uint8_t>(s.log2_buckets), kGoStringBucket).bytes)
+        << "after " << s.entries << " entries";
   }
 }
 

@@ -91,9 +91,11 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <utility>
 
 #include "mapcore/allocator.h"
@@ -202,6 +204,37 @@ class Map {
   template <class Q>
   requires TransparentLookup<Hash, Eq>
   const V* find(const Q& key) const { return find_key(key); }
+
+  // find for every key of `keys`: stores each value's pointer (or nullptr) at the same index of
+  // `out`, which must be as long. The pointers are valid until the next write. Keys are taken in
+  // groups of 8: a group's hashes are computed and its buckets prefetched before any of them is
+  // searched, so that the group's cache misses overlap instead of following one another. Keys may
+  // be of any type find takes (a span of string_views for a Map<std::string, V>).
+  template <class Q = K>
+  requires std::same_as<Q, K> || TransparentLookup<Hash, Eq>
+  void find_many(std::span<const Q> keys, std::span<const V*> out) const {
+    writing_.check_read();
+    constexpr std::size_t kGroup = 8;
+    std::array<std::uint64_t, kGroup> hashes;
+    for (std::size_t first = 0; first < keys.size(); first += kGroup) {
+      const std::size_t group = std::min(kGroup, keys.size() - first);
+      if (count_ == 0) {
+        std::fill_n(out.begin() + static_cast<std::ptrdiff_t>(first), group, nullptr);
+        continue;
+      }
+      for (std::size_t i = 0; i < group; ++i) {
+        hashes[i] = hash_of(keys[first + i]);
+        if (!growing()) {
+          const Bucket* bucket = main().bucket_for(hashes[i]);
+          __builtin_prefetch(bucket);  // the tophash line, whatever the bucket's size
+          bucket->prefetch();          // every line, for buckets of at most four
+        }
+      }
+      for (std::size_t i = 0; i < group; ++i) {
+        out[first + i] = find_hashed(keys[first + i], hashes[i]);
+      }
+    }
+  }
 
   bool contains(const K& key) const { return find_key(key) != nullptr; }
   template <class Q>
@@ -410,7 +443,12 @@ class Map {
     if (count_ == 0) {
       return nullptr;
     }
-    const std::uint64_t hash = hash_of(key);
+    return find_hashed(key, hash_of(key));
+  }
+
+  // find_key's search, the hash already computed (find_many computes a group's first).
+  template <class Q>
+  const V* find_hashed(const Q& key, std::uint64_t hash) const {
     const std::uint8_t top = internal::tophash_of(hash);
     // A byte loop, not the word-at-a-time match of the write paths: its compare is a predicted
     // branch, so the CPU runs ahead to the key and value lines while the tophash line is still

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <string_view>
 #include <type_traits>
 
 #include "mapcore/go_layout.h"
@@ -232,5 +233,9 @@ static_assert(Bucket<std::int64_t, std::int64_t>::kInterleaved &&
               keeps_go_layout_bytes<std::int64_t, std::int64_t>());
 static_assert(!Bucket<std::uint8_t, std::int64_t>::kInterleaved &&
               keeps_go_layout_bytes<std::uint8_t, std::int64_t>());
+// A std::string_view is a Go string header's 16 bytes (pointer, length): 8 + 8 * 16 + 8 * 8 + 8.
+static_assert(sizeof(Bucket<std::string_view, std::int64_t>) == 208, "Go's bucket size for map[string]int64");
+static_assert(!Bucket<std::string_view, std::int64_t>::kInterleaved &&
+              keeps_go_layout_bytes<std::string_view, std::int64_t>());
 
 }  // namespace mapcore::internal

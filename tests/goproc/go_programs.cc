@@ -100,7 +100,7 @@ fs::path build_go(const GoBuild& build) {
   auto output = out_dir / (build.name + "-go" + build.version);
   FileLock lock(output.string() + ".lock");
   // Rebuilt when a file beside the module's is newer than the program: the fixtures' go.mod files
-  // replace in the shared module fixtures/runner, a sibling of the module.
+  // replace in the shared module fixtures/shared, a sibling of the module.
   bool fresh = fs::exists(output);
   for (const auto& entry : fs::recursive_directory_iterator(build.source.parent_path())) {
     if (fresh && entry.last_write_time() > fs::last_write_time(output)) {

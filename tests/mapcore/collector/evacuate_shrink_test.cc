@@ -24,13 +24,18 @@ void fill_sequential(MapT& map, Reference& reference, std::int64_t n) {
   }
 }
 
-// 100,000 entries give B = 14 (docs/go-map-facts.md); the grow is finished, then the deletes leave
-// `keep` entries in that array (deleting never shrinks it).
-void fill_then_drain(IntMap& map, Reference& reference, std::size_t keep) {
-  fill_sequential(map, reference, 100'000);
-  map.evacuate(kAll);
-  drain_to(map, reference, keep);
-}
+// A map of 100,000 entries, which give B = 14 (docs/go-map-facts.md), with its grow finished and
+// then drained to `keep` entries in that array (deleting never shrinks it); and its reference.
+struct Drained {
+  explicit Drained(std::size_t keep) {
+    fill_sequential(map, reference, 100'000);
+    map.evacuate(kAll);
+    drain_to(map, reference, keep);
+  }
+
+  IntMap map;
+  Reference reference;
+};
 
 // The doubling B=10 -> 11 starts at insert 6657 (docs/go-map-facts.md); the map is frozen there.
 TEST(Evacuate, FinishesAFrozenDoublingWithoutWrites) {
@@ -108,9 +113,8 @@ TEST(Evacuate, HandsTheFinishedGrowsOldArrayOver) {
 
 // 1,000 entries left of 100,000 fit B = 9 at half the load factor.
 TEST(Shrink, GoesToTheSmallestArrayHoldingTheEntriesAtHalfLoad) {
-  IntMap map;
-  Reference reference;
-  fill_then_drain(map, reference, 1000);
+  Drained drained(1000);
+  auto& [map, reference] = drained;
   ASSERT_EQ(map.stats().log2_buckets, 14u) << "deleting never shrinks by itself";
   ASSERT_TRUE(map.sparse());
 
@@ -140,9 +144,8 @@ TEST(Shrink, GoesToTheSmallestArrayHoldingTheEntriesAtHalfLoad) {
 
 // The low-water mark: sparse iff entries < 6.5 * 2^B / 8 (13312 for B = 14).
 TEST(Shrink, LowWaterMarkIsAnEighthOfTheLoadFactor) {
-  IntMap map;
-  Reference reference;
-  fill_then_drain(map, reference, 13312);
+  Drained drained(13312);
+  auto& [map, reference] = drained;
   EXPECT_FALSE(map.sparse());
   drain_to(map, reference, 13311);
   EXPECT_TRUE(map.sparse());
@@ -156,9 +159,8 @@ TEST(Shrink, LowWaterMarkIsAnEighthOfTheLoadFactor) {
 // Hysteresis: after a shrink, refilling to the old size only doubles (5 times, B 9 -> 14), is
 // never sparse on the way, and never asks for another shrink.
 TEST(Shrink, RefillingAfterAShrinkDoesNotThrash) {
-  IntMap map;
-  Reference reference;
-  fill_then_drain(map, reference, 1000);
+  Drained drained(1000);
+  auto& [map, reference] = drained;
   ASSERT_TRUE(map.shrink_to_fit());
   map.evacuate(kAll);
   const MapStats shrunk = map.stats();

@@ -99,9 +99,10 @@ fs::path build_go(const GoBuild& build) {
   fs::create_directories(out_dir);
   auto output = out_dir / (build.name + "-go" + build.version);
   FileLock lock(output.string() + ".lock");
-  // Rebuilt when a source file is newer than the program.
+  // Rebuilt when a file beside the module's is newer than the program: the fixtures' go.mod files
+  // replace in the shared module fixtures/shared, a sibling of the module.
   bool fresh = fs::exists(output);
-  for (const auto& entry : fs::directory_iterator(build.source)) {
+  for (const auto& entry : fs::recursive_directory_iterator(build.source.parent_path())) {
     if (fresh && entry.last_write_time() > fs::last_write_time(output)) {
       fresh = false;
     }

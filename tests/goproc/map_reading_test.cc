@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "fixture_program.h"
 #include "go_programs.h"
 #include "mapcore/go_layout.h"
 #include "mapscope/goproc/target.h"
@@ -14,8 +15,6 @@
 
 namespace mapscope::goproc::test {
 namespace {
-
-constexpr std::uint64_t kHeapTolerance = 64 * 1024;  // ReadMemStats flushes caches: a few spans apart
 
 // The paths of the fixture's maps, as the program names them in its view.
 const std::vector<std::string> kFixtureMaps = {
@@ -87,33 +86,9 @@ void expect_same(const mapcore::MapStats& got, const mapcore::MapStats& want, co
   EXPECT_EQ(got.growing, got.grow_started_unix_seconds > 0);
 }
 
-class MapReading : public ::testing::TestWithParam<std::string> {
+class MapReading : public FixtureProgram {
  protected:
-  void SetUp() override {
-    dir_ = scratch_dir("maps");
-    program_ = build_go({GetParam(), fixture_source("maps"), {}, true, "maps"});
-    running_ =
-        std::make_unique<RunningProgram>(program_, std::vector<std::string>{(dir_ / "view.json").string()});
-    runtime_view_ = wait_for_json(dir_ / "view.json");
-    maps_view_ = wait_for_json(dir_ / "view.json.maps.json");
-    for (const auto& view : maps_view_.at("maps")) {
-      views_[view.at("path")] = view;
-    }
-  }
-
-  TargetReading read(Target& target) {
-    auto reading = target.read();
-    EXPECT_TRUE(reading.up) << to_json(reading).dump(1);
-    EXPECT_EQ(reading.processes.size(), 1U);
-    return reading;
-  }
-
-  std::filesystem::path dir_;
-  std::filesystem::path program_;
-  std::unique_ptr<RunningProgram> running_;
-  nlohmann::json runtime_view_;
-  nlohmann::json maps_view_;
-  std::map<std::string, nlohmann::json> views_;
+  void SetUp() override { start("maps", /*classic_maps=*/true); }
 };
 
 TEST_P(MapReading, EveryMapEqualsTheProgramsOwnView) {
@@ -163,11 +138,7 @@ TEST_P(MapReading, HeapAndCollectionsEqualReadMemStats) {
   const auto first = read(target);
   ASSERT_EQ(first.processes.size(), 1U);
   const auto& runtime = first.processes.front().runtime;
-  const auto& want = runtime_view_.at("runtime");
-  EXPECT_EQ(runtime.gc_cycles, want.at("numgc").get<std::uint64_t>());
-  EXPECT_NEAR(static_cast<double>(runtime.heap_inuse_bytes), want.at("heap_inuse").get<double>(),
-              kHeapTolerance);
-  EXPECT_NEAR(static_cast<double>(runtime.heap_sys_bytes), want.at("heap_sys").get<double>(), kHeapTolerance);
+  expect_runtime_as_viewed(runtime);
   EXPECT_TRUE(runtime.new_gc_pauses_seconds.empty()) << "a first read has no previous one to count from";
 
   // Two more collections: the next read reports exactly their pauses.

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "fixture_program.h"
 #include "go_programs.h"
 #include "mapcore/go_layout.h"
 #include "mapscope/goproc/target.h"
@@ -16,7 +17,6 @@
 namespace mapscope::goproc::test {
 namespace {
 
-constexpr std::uint64_t kHeapTolerance = 64 * 1024;  // ReadMemStats flushes caches: a few spans apart
 constexpr std::uint64_t kGroupSlots = 8;
 
 const std::vector<std::string> kSwissFixtureMaps = {
@@ -85,31 +85,9 @@ void expect_same(const MapReading& got, const Expected& want) {
   EXPECT_EQ(got.swiss->tombstones, want.shape.tombstones);
 }
 
-class SwissMapReading : public ::testing::TestWithParam<std::string> {
+class SwissMapReading : public FixtureProgram {
  protected:
-  void SetUp() override {
-    dir_ = scratch_dir("swissmaps");
-    program_ = build_go({GetParam(), fixture_source("swissmaps"), {}, false, "swissmaps"});
-    running_ =
-        std::make_unique<RunningProgram>(program_, std::vector<std::string>{(dir_ / "view.json").string()});
-    runtime_view_ = wait_for_json(dir_ / "view.json");
-    load_views();
-  }
-
-  void load_views() {
-    views_.clear();
-    const auto maps = wait_for_json(dir_ / "view.json.maps.json", generation_);
-    for (const auto& view : maps.at("maps")) {
-      views_[view.at("path")] = view;
-    }
-  }
-
-  TargetReading read(Target& target) {
-    auto reading = target.read();
-    EXPECT_TRUE(reading.up) << to_json(reading).dump(1);
-    EXPECT_EQ(reading.processes.size(), 1U);
-    return reading;
-  }
+  void SetUp() override { start("swissmaps", /*classic_maps=*/false); }
 
   void expect_every_map_as_viewed(const TargetReading& reading) {
     ASSERT_EQ(reading.processes.size(), 1U);
@@ -121,13 +99,6 @@ class SwissMapReading : public ::testing::TestWithParam<std::string> {
       expect_same(map, expected_of(views_.at(map.path)));
     }
   }
-
-  std::filesystem::path dir_;
-  std::filesystem::path program_;
-  std::unique_ptr<RunningProgram> running_;
-  nlohmann::json runtime_view_;
-  std::map<std::string, nlohmann::json> views_;
-  int generation_ = 0;
 };
 
 TEST_P(SwissMapReading, EveryMapEqualsTheProgramsOwnView) {
@@ -187,12 +158,7 @@ TEST_P(SwissMapReading, HeapAndCollectionsEqualReadMemStats) {
   Target target(spec_for_pid(running_->pid(), {"main.small"}));
   const auto reading = read(target);
   ASSERT_EQ(reading.processes.size(), 1U);
-  const auto& runtime = reading.processes.front().runtime;
-  const auto& want = runtime_view_.at("runtime");
-  EXPECT_EQ(runtime.gc_cycles, want.at("numgc").get<std::uint64_t>());
-  EXPECT_NEAR(static_cast<double>(runtime.heap_inuse_bytes), want.at("heap_inuse").get<double>(),
-              kHeapTolerance);
-  EXPECT_NEAR(static_cast<double>(runtime.heap_sys_bytes), want.at("heap_sys").get<double>(), kHeapTolerance);
+  expect_runtime_as_viewed(reading.processes.front().runtime);
 }
 
 TEST_P(SwissMapReading, EveryGlobalMapIsFoundWithoutPathsLargestFirst) {

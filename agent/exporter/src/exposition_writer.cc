@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 namespace mapscope::exporter {
 namespace {
@@ -88,46 +89,65 @@ void end_sample(std::string& out, const ClientMetric& metric) {
   out += '\n';
 }
 
+void append_number(std::string& out, double value) {
+  append_value(out, value);
+}
+void append_number(std::string& out, std::uint64_t value) {
+  append_unsigned(out, value);
+}
+
+// One sample line: the series (with the label `label`="bound" when label is not empty), its value and
+// the timestamp.
+template <class Value>
+void append_sample(std::string& out, const MetricFamily& family, std::string_view suffix,
+                   const ClientMetric& metric, Value value, std::string_view label = {}, double bound = 0) {
+  append_series(out, family.name, suffix, metric, label, bound);
+  append_number(out, value);
+  end_sample(out, metric);
+}
+
+// A histogram's or a summary's samples: one per bucket or quantile (read(point) gives its bound, in
+// `label`, and its value: bucket_point, quantile_point), then _sum and _count.
+template <class Points, class Read>
+void append_distribution(std::string& out, const MetricFamily& family, const ClientMetric& metric,
+                         std::string_view suffix, std::string_view label, const Points& points, Read read,
+                         double sum, std::uint64_t count) {
+  for (const auto& point : points) {
+    const auto [bound, value] = read(point);
+    append_sample(out, family, suffix, metric, value, label, bound);
+  }
+  append_sample(out, family, "_sum", metric, sum);
+  append_sample(out, family, "_count", metric, count);
+}
+
+// A histogram bucket's and a summary quantile's bound and value.
+std::pair<double, std::uint64_t> bucket_point(const ClientMetric::Bucket& bucket) {
+  return {bucket.upper_bound, bucket.cumulative_count};
+}
+std::pair<double, double> quantile_point(const ClientMetric::Quantile& quantile) {
+  return {quantile.quantile, quantile.value};
+}
+
 void append_metric(std::string& out, const MetricFamily& family, const ClientMetric& metric) {
   switch (family.type) {
     case MetricType::Counter:
-      append_series(out, family.name, "", metric);
-      append_value(out, metric.counter.value);
+      append_sample(out, family, "", metric, metric.counter.value);
       break;
     case MetricType::Gauge:
-      append_series(out, family.name, "", metric);
-      append_value(out, metric.gauge.value);
+      append_sample(out, family, "", metric, metric.gauge.value);
       break;
     case MetricType::Histogram:
-      for (const auto& bucket : metric.histogram.bucket) {
-        append_series(out, family.name, "_bucket", metric, "le", bucket.upper_bound);
-        append_unsigned(out, bucket.cumulative_count);
-        end_sample(out, metric);
-      }
-      append_series(out, family.name, "_sum", metric);
-      append_value(out, metric.histogram.sample_sum);
-      end_sample(out, metric);
-      append_series(out, family.name, "_count", metric);
-      append_unsigned(out, metric.histogram.sample_count);
+      append_distribution(out, family, metric, "_bucket", "le", metric.histogram.bucket, bucket_point,
+                          metric.histogram.sample_sum, metric.histogram.sample_count);
       break;
     case MetricType::Summary:
-      for (const auto& quantile : metric.summary.quantile) {
-        append_series(out, family.name, "", metric, "quantile", quantile.quantile);
-        append_value(out, quantile.value);
-        end_sample(out, metric);
-      }
-      append_series(out, family.name, "_sum", metric);
-      append_value(out, metric.summary.sample_sum);
-      end_sample(out, metric);
-      append_series(out, family.name, "_count", metric);
-      append_unsigned(out, metric.summary.sample_count);
+      append_distribution(out, family, metric, "", "quantile", metric.summary.quantile, quantile_point,
+                          metric.summary.sample_sum, metric.summary.sample_count);
       break;
     default:
-      append_series(out, family.name, "", metric);
-      append_value(out, metric.untyped.value);
+      append_sample(out, family, "", metric, metric.untyped.value);
       break;
   }
-  end_sample(out, metric);
 }
 
 }  // namespace

@@ -14,6 +14,15 @@ prometheus::MetricFamily make_family(std::string name, std::string help, prometh
   return family;
 }
 
+std::vector<prometheus::MetricFamily> make_families(std::span<const FamilySpec> specs) {
+  std::vector<prometheus::MetricFamily> families;
+  families.reserve(specs.size());
+  for (const FamilySpec& spec : specs) {
+    families.push_back(make_family(spec.name, spec.help, spec.type));
+  }
+  return families;
+}
+
 void add_gauge(prometheus::MetricFamily& family, LabelList labels, double value) {
   prometheus::ClientMetric metric;
   metric.label = std::move(labels);

@@ -2,6 +2,7 @@
 #include "mapscope/exporter/map_families.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace mapscope::exporter {
 namespace {
@@ -30,52 +31,41 @@ enum Family : std::size_t {
   kFamilyCount
 };
 
-std::vector<prometheus::MetricFamily> empty_families() {
-  std::vector<prometheus::MetricFamily> f(kFamilyCount);
-  f[kEntries] = make_family("mapcore_map_entries", "Live entries in the map.", MetricType::Gauge);
-  f[kBuckets] =
-      make_family("mapcore_map_buckets", "Buckets in the map's current array (2^B).", MetricType::Gauge);
-  f[kBucketsLog2] =
-      make_family("mapcore_map_buckets_log2", "B: log2 of the bucket count.", MetricType::Gauge);
-  f[kOverflowBuckets] = make_family("mapcore_map_overflow_buckets",
-                                    "Overflow buckets chained off the current array.", MetricType::Gauge);
-  f[kOverflowRatio] = make_family("mapcore_map_overflow_ratio",
-                                  "Overflow buckets per bucket of the current array.", MetricType::Gauge);
-  f[kLoadFactor] = make_family("mapcore_map_load_factor",
-                               "Entries per bucket of the current array (per slot for a Swiss-table Go map).",
-                               MetricType::Gauge);
-  f[kLoadFactorLimit] = make_family("mapcore_map_load_factor_limit",
-                                    "The load factor past which the map grows: 6.5 (6.0 under the go1.21 "
-                                    "profile); 7/8 per slot for a Swiss-table Go map.",
-                                    MetricType::Gauge);
-  f[kMemoryBytes] =
-      make_family("mapcore_map_memory_bytes",
-                  "Bytes the map holds from its allocator, by region: buckets (main array), "
-                  "overflow, oldbuckets (kept while growing), indirect (out-of-line keys and values).",
-                  MetricType::Gauge);
-  f[kGrowInProgress] =
-      make_family("mapcore_map_grow_in_progress",
-                  "1 while a grow (doubling, same-size or shrink) is in progress.", MetricType::Gauge);
-  f[kEvacuationPending] =
-      make_family("mapcore_map_evacuation_pending_buckets",
-                  "Old buckets not yet evacuated by the grow in progress.", MetricType::Gauge);
-  f[kGrowStart] =
-      make_family("mapcore_map_grow_start_timestamp_seconds",
-                  "Unix time the grow in progress started, 0 when not growing.", MetricType::Gauge);
-  f[kGrowsTotal] = make_family("mapcore_map_grows_total",
-                               "Grows started, by kind: double, samesize (repacking overflow) or shrink.",
-                               MetricType::Counter);
-  f[kEvacuatedTotal] =
-      make_family("mapcore_map_evacuated_buckets_total",
-                  "Old buckets evacuated, by trigger: write (as Go does) or collector.", MetricType::Counter);
-  f[kOperationsTotal] = make_family(
-      "mapcore_map_operations_total",
-      "Write operations, by op: insert (new key), update (existing key) or delete.", MetricType::Counter);
-  f[kWritePause] = make_family("mapcore_map_write_pause_seconds",
-                               "Time single writes spent on growth work (starting a grow, evacuating).",
-                               MetricType::Histogram);
-  return f;
-}
+// The families, each at its Family index.
+constexpr FamilySpec kFamilySpecs[] = {
+    {kEntries, "mapcore_map_entries", "Live entries in the map.", MetricType::Gauge},
+    {kBuckets, "mapcore_map_buckets", "Buckets in the map's current array (2^B).", MetricType::Gauge},
+    {kBucketsLog2, "mapcore_map_buckets_log2", "B: log2 of the bucket count.", MetricType::Gauge},
+    {kOverflowBuckets, "mapcore_map_overflow_buckets", "Overflow buckets chained off the current array.",
+     MetricType::Gauge},
+    {kOverflowRatio, "mapcore_map_overflow_ratio", "Overflow buckets per bucket of the current array.",
+     MetricType::Gauge},
+    {kLoadFactor, "mapcore_map_load_factor",
+     "Entries per bucket of the current array (per slot for a Swiss-table Go map).", MetricType::Gauge},
+    {kLoadFactorLimit, "mapcore_map_load_factor_limit",
+     "The load factor past which the map grows: 6.5 (6.0 under the go1.21 "
+     "profile); 7/8 per slot for a Swiss-table Go map.",
+     MetricType::Gauge},
+    {kMemoryBytes, "mapcore_map_memory_bytes",
+     "Bytes the map holds from its allocator, by region: buckets (main array), "
+     "overflow, oldbuckets (kept while growing), indirect (out-of-line keys and values).",
+     MetricType::Gauge},
+    {kGrowInProgress, "mapcore_map_grow_in_progress",
+     "1 while a grow (doubling, same-size or shrink) is in progress.", MetricType::Gauge},
+    {kEvacuationPending, "mapcore_map_evacuation_pending_buckets",
+     "Old buckets not yet evacuated by the grow in progress.", MetricType::Gauge},
+    {kGrowStart, "mapcore_map_grow_start_timestamp_seconds",
+     "Unix time the grow in progress started, 0 when not growing.", MetricType::Gauge},
+    {kGrowsTotal, "mapcore_map_grows_total",
+     "Grows started, by kind: double, samesize (repacking overflow) or shrink.", MetricType::Counter},
+    {kEvacuatedTotal, "mapcore_map_evacuated_buckets_total",
+     "Old buckets evacuated, by trigger: write (as Go does) or collector.", MetricType::Counter},
+    {kOperationsTotal, "mapcore_map_operations_total",
+     "Write operations, by op: insert (new key), update (existing key) or delete.", MetricType::Counter},
+    {kWritePause, "mapcore_map_write_pause_seconds",
+     "Time single writes spent on growth work (starting a grow, evacuating).", MetricType::Histogram},
+};
+static_assert(std::size(kFamilySpecs) == kFamilyCount && specs_in_order(kFamilySpecs));
 
 double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
@@ -88,7 +78,7 @@ double as_double(std::uint64_t value) {
 }  // namespace
 
 MapFamilies::MapFamilies(MapFamilySet set, std::size_t expected_maps, PauseBuckets pause_buckets)
-    : set_(set), pause_buckets_(pause_buckets), families_(empty_families()) {
+    : set_(set), pause_buckets_(pause_buckets), families_(make_families(kFamilySpecs)) {
   if (set_ == MapFamilySet::StateOnly) {
     families_.resize(kStateFamilyCount);
   }

@@ -2,6 +2,7 @@
 #include "mapscope/goproc/go_target_metrics.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <utility>
 
@@ -14,8 +15,10 @@ namespace {
 
 using exporter::add_counter;
 using exporter::add_gauge;
+using exporter::FamilySpec;
 using exporter::LabelList;
-using exporter::make_family;
+using exporter::make_families;
+using exporter::specs_in_order;
 using prometheus::MetricType;
 
 const std::string kTarget(config::kTargetLabel);
@@ -37,54 +40,45 @@ enum Family : std::size_t {
   kFamilyCount
 };
 
-std::vector<prometheus::MetricFamily> empty_families() {
-  std::vector<prometheus::MetricFamily> f(kFamilyCount);
-  f[kUp] = make_family("mapscope_go_target_up",
-                       "1 when the Go target was found and read in this scrape, 0 when it was not (the agent "
-                       "logs why).",
-                       MetricType::Gauge);
-  f[kInfo] = make_family("mapscope_go_target_info",
-                         "Each process read for a Go target: its pid, Go version and executable. Always 1.",
-                         MetricType::Gauge);
-  f[kHeapInuse] =
-      make_family("mapscope_go_heap_inuse_bytes",
-                  "Bytes in in-use spans of the Go heap (runtime.MemStats.HeapInuse).", MetricType::Gauge);
-  f[kHeapSys] =
-      make_family("mapscope_go_heap_sys_bytes",
-                  "Bytes of heap memory the Go runtime obtained from the OS (runtime.MemStats.HeapSys).",
-                  MetricType::Gauge);
-  f[kGcCycles] =
-      make_family("mapscope_go_gc_cycles_total",
-                  "Completed GC cycles of the Go program (runtime.MemStats.NumGC).", MetricType::Counter);
-  f[kGcPause] = make_family("mapscope_go_gc_pause_seconds",
-                            "Stop-the-world GC pauses of the Go program seen by the agent since it started "
-                            "watching the process.",
-                            MetricType::Histogram);
-  f[kReadErrors] = make_family("mapscope_go_read_errors_total", "Failed reads of the Go target, by kind.",
-                               MetricType::Counter);
-  f[kMapInfo] =
-      make_family("mapscope_go_map_info",
-                  "Each Go map read: impl is its runtime's map, classic (hmap) or swiss (Swiss tables, "
-                  "go1.24 on). Always 1.",
-                  MetricType::Gauge);
-  f[kMapTables] =
-      make_family("mapcore_map_tables", "Swiss maps: distinct tables (0 for a small map of one group).",
-                  MetricType::Gauge);
-  f[kMapDirectoryEntries] = make_family(
-      "mapcore_map_directory_entries",
-      "Swiss maps: directory entries (several may share a table; 0 for a small map).", MetricType::Gauge);
-  f[kMapCapacitySlots] =
-      make_family("mapcore_map_capacity_slots",
-                  "Swiss maps: slots of every table, used, deleted or empty. A Swiss map never "
-                  "shrinks: it keeps these after its entries are deleted.",
-                  MetricType::Gauge);
-  f[kMapTombstones] =
-      make_family("mapcore_map_tombstones",
-                  "Swiss maps: deleted slots still taken until their table is rehashed (exact, "
-                  "as the runtime counts them).",
-                  MetricType::Gauge);
-  return f;
-}
+// The families, each at its Family index.
+constexpr FamilySpec kFamilySpecs[] = {
+    {kUp, "mapscope_go_target_up",
+     "1 when the Go target was found and read in this scrape, 0 when it was not (the agent "
+     "logs why).",
+     MetricType::Gauge},
+    {kInfo, "mapscope_go_target_info",
+     "Each process read for a Go target: its pid, Go version and executable. Always 1.", MetricType::Gauge},
+    {kHeapInuse, "mapscope_go_heap_inuse_bytes",
+     "Bytes in in-use spans of the Go heap (runtime.MemStats.HeapInuse).", MetricType::Gauge},
+    {kHeapSys, "mapscope_go_heap_sys_bytes",
+     "Bytes of heap memory the Go runtime obtained from the OS (runtime.MemStats.HeapSys).",
+     MetricType::Gauge},
+    {kGcCycles, "mapscope_go_gc_cycles_total",
+     "Completed GC cycles of the Go program (runtime.MemStats.NumGC).", MetricType::Counter},
+    {kGcPause, "mapscope_go_gc_pause_seconds",
+     "Stop-the-world GC pauses of the Go program seen by the agent since it started "
+     "watching the process.",
+     MetricType::Histogram},
+    {kReadErrors, "mapscope_go_read_errors_total", "Failed reads of the Go target, by kind.",
+     MetricType::Counter},
+    {kMapInfo, "mapscope_go_map_info",
+     "Each Go map read: impl is its runtime's map, classic (hmap) or swiss (Swiss tables, "
+     "go1.24 on). Always 1.",
+     MetricType::Gauge},
+    {kMapTables, "mapcore_map_tables", "Swiss maps: distinct tables (0 for a small map of one group).",
+     MetricType::Gauge},
+    {kMapDirectoryEntries, "mapcore_map_directory_entries",
+     "Swiss maps: directory entries (several may share a table; 0 for a small map).", MetricType::Gauge},
+    {kMapCapacitySlots, "mapcore_map_capacity_slots",
+     "Swiss maps: slots of every table, used, deleted or empty. A Swiss map never "
+     "shrinks: it keeps these after its entries are deleted.",
+     MetricType::Gauge},
+    {kMapTombstones, "mapcore_map_tombstones",
+     "Swiss maps: deleted slots still taken until their table is rehashed (exact, "
+     "as the runtime counts them).",
+     MetricType::Gauge},
+};
+static_assert(std::size(kFamilySpecs) == kFamilyCount && specs_in_order(kFamilySpecs));
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string text;
@@ -141,7 +135,7 @@ void GoTargetMetrics::PauseHistogram::observe(double seconds) {
 
 std::vector<prometheus::MetricFamily> GoTargetMetrics::families(
     const std::vector<TargetReading>& readings, const std::map<std::string, std::string>& static_labels) {
-  std::vector<prometheus::MetricFamily> f = empty_families();
+  std::vector<prometheus::MetricFamily> f = make_families(kFamilySpecs);
   exporter::MapFamilies maps(exporter::MapFamilySet::StateOnly);
   std::uint64_t published = 0;
   for (const TargetReading& reading : readings) {

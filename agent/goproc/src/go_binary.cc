@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <mutex>
+#include <utility>
 
 #include "mapcore/go_layout.h"
 
@@ -365,23 +367,39 @@ FieldAt field(const DwarfModel& model, const DwarfType& type, std::string_view n
   return {member->offset, *size};
 }
 
+// Fields of a layout and the names of the struct members they locate.
+template <class Layout>
+using NamedFields = std::initializer_list<std::pair<FieldAt Layout::*, std::string_view>>;
+
+// The struct `name`: its size goes to `size` (0 when DWARF gives none) and each of `fields` of the
+// layout to where the member of its name is.
+template <class Layout>
+const DwarfType& struct_fields(const DwarfModel& model, std::string_view name, Layout& layout,
+                               std::uint64_t Layout::*size, NamedFields<Layout> fields) {
+  const auto& type = struct_named(model, name);
+  layout.*size = type.byte_size.value_or(0);
+  for (const auto& [at, member] : fields) {
+    layout.*at = field(model, type, member);
+  }
+  return type;
+}
+
 ClassicMapLayout classic_layout(const DwarfModel& model) {
-  ClassicMapLayout layout;
-  const auto& hmap = struct_named(model, "runtime.hmap");
-  layout.hmap_size = hmap.byte_size.value_or(0);
-  layout.count = field(model, hmap, "count");
-  layout.flags = field(model, hmap, "flags");
-  layout.log2_buckets = field(model, hmap, "B");
-  layout.noverflow = field(model, hmap, "noverflow");
-  layout.hash0 = field(model, hmap, "hash0");
-  layout.buckets = field(model, hmap, "buckets");
-  layout.oldbuckets = field(model, hmap, "oldbuckets");
-  layout.nevacuate = field(model, hmap, "nevacuate");
-  layout.extra = field(model, hmap, "extra");
-  const auto& extra = struct_named(model, "runtime.mapextra");
-  layout.mapextra_size = extra.byte_size.value_or(0);
-  layout.extra_overflow = field(model, extra, "overflow");
-  layout.extra_oldoverflow = field(model, extra, "oldoverflow");
+  using L = ClassicMapLayout;
+  L layout;
+  struct_fields(model, "runtime.hmap", layout, &L::hmap_size,
+                {{&L::count, "count"},
+                 {&L::flags, "flags"},
+                 {&L::log2_buckets, "B"},
+                 {&L::noverflow, "noverflow"},
+                 {&L::hash0, "hash0"},
+                 {&L::buckets, "buckets"},
+                 {&L::oldbuckets, "oldbuckets"},
+                 {&L::nevacuate, "nevacuate"},
+                 {&L::extra, "extra"}});
+  const auto& extra =
+      struct_fields(model, "runtime.mapextra", layout, &L::mapextra_size,
+                    {{&L::extra_overflow, "overflow"}, {&L::extra_oldoverflow, "oldoverflow"}});
   // overflow is a *[]*bmap: the slice header's own fields.
   const auto* pointer = model.resolve(extra.member("overflow")->type);
   const auto* slice = pointer == nullptr ? nullptr : model.resolve(pointer->target);
@@ -413,17 +431,13 @@ const DwarfType& member_struct(const DwarfModel& model, const DwarfType& type, s
 }
 
 SwissMapLayout swiss_layout(const DwarfModel& model) {
-  SwissMapLayout layout;
-  const auto& map = struct_named(model, "internal/runtime/maps.Map");
-  layout.map_size = map.byte_size.value_or(0);
-  layout.used = field(model, map, "used");
-  layout.dir_ptr = field(model, map, "dirPtr");
-  layout.dir_len = field(model, map, "dirLen");
-  const auto& table = struct_named(model, "internal/runtime/maps.table");
-  layout.table_size = table.byte_size.value_or(0);
-  layout.table_used = field(model, table, "used");
-  layout.table_capacity = field(model, table, "capacity");
-  layout.table_growth_left = field(model, table, "growthLeft");
+  using L = SwissMapLayout;
+  L layout;
+  struct_fields(model, "internal/runtime/maps.Map", layout, &L::map_size,
+                {{&L::used, "used"}, {&L::dir_ptr, "dirPtr"}, {&L::dir_len, "dirLen"}});
+  const auto& table = struct_fields(
+      model, "internal/runtime/maps.table", layout, &L::table_size,
+      {{&L::table_used, "used"}, {&L::table_capacity, "capacity"}, {&L::table_growth_left, "growthLeft"}});
   const auto groups = field(model, table, "groups");
   const auto& groups_reference = member_struct(model, table, "groups", 0);
   const auto data = field(model, groups_reference, "data");

@@ -227,17 +227,9 @@ RemoteStatus read_map_headers(RemoteMemory& memory, const ClassicMapLayout& layo
                               std::span<const std::uint64_t> addresses,
                               std::vector<std::optional<MapHeader>>& headers,
                               std::vector<std::optional<ReadFailure>>& failures) {
-  std::vector<unsigned char> bytes;
-  std::vector<bool> agreed;
-  const auto status =
-      read_agreed(memory, layout.hmap_size, addresses, "reading the map header", bytes, agreed, failures);
-  headers.assign(addresses.size(), std::nullopt);
-  for (std::size_t i = 0; i < addresses.size(); ++i) {
-    if (agreed[i]) {
-      headers[i] = decode_header(bytes.data() + i * layout.hmap_size, layout);
-    }
-  }
-  return status;
+  return read_agreed_structs(
+      memory, layout.hmap_size, addresses, "reading the map header",
+      [&layout](const unsigned char* bytes) { return decode_header(bytes, layout); }, headers, failures);
 }
 
 std::uint64_t header_bytes(const MapTypeLayout& type, const MapHeader& header) {
@@ -274,18 +266,15 @@ std::variant<mapcore::MapStats, ReadFailure> read_map_stats(RemoteMemory& memory
         return failure_of(status, "walking the bucket chains");
       }
       // The walk is good only if the map kept its shape meanwhile.
-      std::vector<std::optional<MapHeader>> again;
-      std::vector<std::optional<ReadFailure>> failures;
-      const std::uint64_t address[] = {header_address};
-      const auto reread = read_map_headers(memory, binary.classic, address, again, failures);
-      if (is_fatal(reread)) {
-        return failure_of(reread, "reading the map header");
+      const auto again = read_agreed_struct(
+          memory, binary.classic.hmap_size, header_address, "reading the map header",
+          [&binary](const unsigned char* bytes) { return decode_header(bytes, binary.classic); });
+      if (const auto* failure = std::get_if<ReadFailure>(&again)) {
+        return *failure;
       }
-      if (!again[0]) {
-        return *failures[0];
-      }
-      if (status != RemoteStatus::kOk || !again[0]->same_shape(h)) {
-        h = *again[0];
+      const auto& current = std::get<MapHeader>(again);
+      if (status != RemoteStatus::kOk || !current.same_shape(h)) {
+        h = current;
         continue;
       }
     }

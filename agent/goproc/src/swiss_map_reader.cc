@@ -24,13 +24,20 @@ SwissHeader decode_header(const unsigned char* bytes, const SwissMapLayout& layo
   return h;
 }
 
-// One table's header fields.
+// One table's header fields, decoded from a copy of the table.
 struct Table {
-  std::uint64_t used = 0;
-  std::uint64_t capacity = 0;
-  std::uint64_t growth_left = 0;
-  std::uint64_t groups = 0;
-  std::uint64_t length_mask = 0;
+  Table(const unsigned char* bytes, const SwissMapLayout& layout)
+      : used(field_value(bytes, layout.table_used)),
+        capacity(field_value(bytes, layout.table_capacity)),
+        growth_left(field_value(bytes, layout.table_growth_left)),
+        groups(field_value(bytes, layout.table_groups_data)),
+        length_mask(field_value(bytes, layout.table_groups_length_mask)) {}
+
+  std::uint64_t used;
+  std::uint64_t capacity;
+  std::uint64_t growth_left;
+  std::uint64_t groups;
+  std::uint64_t length_mask;
 
   // What the runtime's table.tombstones() computes: slots a rehash would reclaim.
   std::uint64_t max_load() const { return capacity * kMaxAvgGroupLoad / kGroupSlots; }
@@ -39,16 +46,6 @@ struct Table {
            length_mask + 1 == capacity / kGroupSlots && groups != 0 && used + growth_left <= max_load();
   }
 };
-
-Table decode_table(const unsigned char* bytes, const SwissMapLayout& layout) {
-  Table t;
-  t.used = field_value(bytes, layout.table_used);
-  t.capacity = field_value(bytes, layout.table_capacity);
-  t.growth_left = field_value(bytes, layout.table_growth_left);
-  t.groups = field_value(bytes, layout.table_groups_data);
-  t.length_mask = field_value(bytes, layout.table_groups_length_mask);
-  return t;
-}
 
 // The distinct tables of a directory, in directory order (entries sharing a table are adjacent).
 std::vector<std::uint64_t> distinct_tables(const std::vector<std::uint64_t>& directory) {
@@ -86,23 +83,21 @@ SwissMapRead small_map(const MapTypeLayout& type, const SwissHeader& h) {
 std::variant<SwissMapRead, ReadFailure> read_tables(RemoteMemory& memory, const SwissMapLayout& layout,
                                                     const MapTypeLayout& type, const SwissHeader& h) {
   const std::uint64_t directory_bytes = h.dir_len * sizeof(std::uint64_t);
-  const std::uint64_t directory_at[] = {h.dir_ptr};
-  std::vector<unsigned char> bytes;
-  std::vector<bool> agreed;
+  const auto directory = read_agreed_struct(memory, directory_bytes, h.dir_ptr, "reading the map's directory",
+                                            [&h, directory_bytes](const unsigned char* bytes) {
+                                              std::vector<std::uint64_t> entries(h.dir_len);
+                                              std::memcpy(entries.data(), bytes, directory_bytes);
+                                              return entries;
+                                            });
+  if (const auto* failure = std::get_if<ReadFailure>(&directory)) {
+    return *failure;
+  }
+  const auto tables = distinct_tables(std::get<std::vector<std::uint64_t>>(directory));
+  std::vector<std::optional<Table>> decoded;
   std::vector<std::optional<ReadFailure>> failures;
-  auto status = read_agreed(memory, directory_bytes, directory_at, "reading the map's directory", bytes,
-                            agreed, failures);
-  if (is_fatal(status)) {
-    return failure_of(status, "reading the map's directory");
-  }
-  if (!agreed[0]) {
-    return *failures[0];
-  }
-  std::vector<std::uint64_t> directory(h.dir_len);
-  std::memcpy(directory.data(), bytes.data(), directory_bytes);
-  const auto tables = distinct_tables(directory);
-  status =
-      read_agreed(memory, layout.table_size, tables, "reading a table of the map", bytes, agreed, failures);
+  const auto status = read_agreed_structs(
+      memory, layout.table_size, tables, "reading a table of the map",
+      [&layout](const unsigned char* bytes) { return Table(bytes, layout); }, decoded, failures);
   if (is_fatal(status)) {
     return failure_of(status, "reading a table of the map");
   }
@@ -113,10 +108,10 @@ std::variant<SwissMapRead, ReadFailure> read_tables(RemoteMemory& memory, const 
   out.stats.bucket_bytes = mapcore::go::rounded_size(directory_bytes);
   const auto table_bytes = mapcore::go::rounded_size(layout.table_size);
   for (std::size_t i = 0; i < tables.size(); ++i) {
-    if (!agreed[i]) {
+    if (!decoded[i]) {
       return *failures[i];
     }
-    const auto table = decode_table(bytes.data() + i * layout.table_size, layout);
+    const Table& table = *decoded[i];
     if (!table.plausible()) {
       return ReadFailure::of(failure_kind::kInconsistent, "a table of the map holds impossible values");
     }
@@ -135,17 +130,9 @@ RemoteStatus read_swiss_headers(RemoteMemory& memory, const SwissMapLayout& layo
                                 std::span<const std::uint64_t> addresses,
                                 std::vector<std::optional<SwissHeader>>& headers,
                                 std::vector<std::optional<ReadFailure>>& failures) {
-  std::vector<unsigned char> bytes;
-  std::vector<bool> agreed;
-  const auto status =
-      read_agreed(memory, layout.map_size, addresses, "reading the map header", bytes, agreed, failures);
-  headers.assign(addresses.size(), std::nullopt);
-  for (std::size_t i = 0; i < addresses.size(); ++i) {
-    if (agreed[i]) {
-      headers[i] = decode_header(bytes.data() + i * layout.map_size, layout);
-    }
-  }
-  return status;
+  return read_agreed_structs(
+      memory, layout.map_size, addresses, "reading the map header",
+      [&layout](const unsigned char* bytes) { return decode_header(bytes, layout); }, headers, failures);
 }
 
 std::variant<SwissMapRead, ReadFailure> read_swiss_map(RemoteMemory& memory, const GoBinary& binary,
@@ -165,15 +152,11 @@ std::variant<SwissMapRead, ReadFailure> read_swiss_map(RemoteMemory& memory, con
     auto read = read_tables(memory, layout, type, h);
     // The tables are the map's only if it kept its directory meanwhile (a grow replaces a table,
     // a split can double the directory).
-    std::vector<std::optional<SwissHeader>> again;
-    std::vector<std::optional<ReadFailure>> failures;
-    const std::uint64_t address[] = {header_address};
-    const auto reread = read_swiss_headers(memory, layout, address, again, failures);
-    if (is_fatal(reread)) {
-      return failure_of(reread, "reading the map header");
-    }
-    if (!again[0]) {
-      return *failures[0];
+    const auto again =
+        read_agreed_struct(memory, layout.map_size, header_address, "reading the map header",
+                           [&layout](const unsigned char* bytes) { return decode_header(bytes, layout); });
+    if (const auto* failure = std::get_if<ReadFailure>(&again)) {
+      return *failure;
     }
     if (auto* failure = std::get_if<ReadFailure>(&read);
         failure != nullptr &&
@@ -181,10 +164,10 @@ std::variant<SwissMapRead, ReadFailure> read_swiss_map(RemoteMemory& memory, con
          failure->kind == failure_kind::kBudget)) {
       return *failure;
     }
-    if (again[0]->same_shape(h)) {
+    if (std::get<SwissHeader>(again).same_shape(h)) {
       return read;  // a failure on an unchanged directory stands
     }
-    h = *again[0];
+    h = std::get<SwissHeader>(again);
   }
   return ReadFailure::of(failure_kind::kInconsistent,
                          "the map changed shape during every read of its tables");

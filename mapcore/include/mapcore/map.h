@@ -81,8 +81,9 @@
 // This file holds the interface, then lookups, writes and growth. What they are built from is in
 // internal/: bucket.h (a bucket, its cells and chain walks), entries.h (creating, destroying and
 // moving entries, out-of-line keys and values), bucket_arrays.h (the arrays, overflow buckets and
-// the reservation evacuation makes), map_statistics.h (the counters and the snapshot other
-// threads read), shrink_rule.h (when a map is sparse) and hash_seed.h (the per-map seed). Go's
+// the reservation evacuation makes), evacuation.h (the grow in progress and the destination
+// chains evacuation fills), map_statistics.h (the counters, the snapshot other threads read and
+// its publication), shrink_rule.h (when a map is sparse) and hash_seed.h (the per-map seed). Go's
 // figures are in go_layout.h.
 //
 // Where mapcore differs from Go, and why, is in docs/mapcore.md.
@@ -104,6 +105,7 @@
 #include "mapcore/internal/bucket.h"
 #include "mapcore/internal/bucket_arrays.h"
 #include "mapcore/internal/entries.h"
+#include "mapcore/internal/evacuation.h"
 #include "mapcore/internal/hash_seed.h"
 #include "mapcore/internal/map_statistics.h"
 #include "mapcore/internal/shrink_rule.h"
@@ -157,7 +159,7 @@ class Map {
   // Throws std::bad_alloc (with the contents unchanged) when memory runs out.
   bool insert_or_assign(const K& key, V value) {
     internal::WriteScope scope(writing_);
-    const ShapePublication publication(*this);
+    const auto publication = shape_publication();
     const std::uint64_t hash = hash_of(key);
     if (main().buckets == nullptr) {
       stats_.begin_shape_change();
@@ -166,17 +168,17 @@ class Map {
     std::chrono::nanoseconds growth_time{0};
     for (;;) {
       if (growing()) {
-        growth_time += timed([&] { grow_work(hash); });
+        growth_time += internal::timed([&] { grow_work(hash); });
       }
       const ChainSearch found = search_for_write(hash, key);
       if (found.match != nullptr) {
         found.match->value(found.match_index) = std::move(value);
         stats_.count_update();
-        finish_write(growth_time);
+        stats_.record_write_pause(growth_time);
         return false;
       }
       if (!growing() && needs_grow()) {
-        growth_time += timed([&] { start_grow(); });
+        growth_time += internal::timed([&] { start_grow(); });
         continue;  // growing invalidated the search: try again, now doing growth work
       }
       Bucket* target = found.free;
@@ -189,7 +191,7 @@ class Map {
       target->tophash[index] = internal::tophash_of(hash);
       ++count_;
       stats_.count_insert(count_);
-      finish_write(growth_time);
+      stats_.record_write_pause(growth_time);
       return true;
     }
   }
@@ -244,17 +246,17 @@ class Map {
   // Removes key. Returns true when it was present. Never shrinks the array.
   bool erase(const K& key) {
     internal::WriteScope scope(writing_);
-    const ShapePublication publication(*this);
+    const auto publication = shape_publication();
     if (count_ == 0) {
       return false;  // like Go: an empty map does no growth work on delete
     }
     const std::uint64_t hash = hash_of(key);
     std::chrono::nanoseconds growth_time{0};
     if (growing()) {
-      growth_time += timed([&] { grow_work(hash); });
+      growth_time += internal::timed([&] { grow_work(hash); });
     }
     const bool removed = remove_entry(hash, key);
-    finish_write(growth_time);
+    stats_.record_write_pause(growth_time);
     return removed;
   }
 
@@ -265,7 +267,7 @@ class Map {
   // and every overflow bucket, and picks a new hash seed. An empty map is left as it is.
   void clear() {
     internal::WriteScope scope(writing_);
-    const ShapePublication publication(*this);
+    const auto publication = shape_publication();
     if (count_ == 0) {
       return;
     }
@@ -318,9 +320,9 @@ class Map {
   // The same; when the grow finishes, its old array goes to `retired` instead of being freed.
   std::size_t evacuate(std::size_t max_buckets, Retired& retired) {
     internal::WriteScope scope(writing_);
-    const ShapePublication publication(*this);
+    const auto publication = shape_publication();
     if (growing() && max_buckets != 0 && !grow_.maintained) {
-      mark_maintained(arrays_.table_bytes());
+      grow_.mark_maintained(arrays_.table_bytes());
     }
     retire_to_ = &retired;
     std::size_t done = 0;
@@ -337,14 +339,14 @@ class Map {
   // The shrink proceeds incrementally, with writes and with evacuate().
   bool shrink_to_fit() {
     internal::WriteScope scope(writing_);
-    const ShapePublication publication(*this);
+    const auto publication = shape_publication();
     const std::uint8_t target = shrink_target();
     if (growing() || main().buckets == nullptr || target >= main().log2) {
       return false;
     }
     const std::uint64_t bytes_before = arrays_.table_bytes();
     begin_grow(GrowKind::Shrink, target);
-    mark_maintained(bytes_before);
+    grow_.mark_maintained(bytes_before);
     stats_.count_shrink();
     return true;
   }
@@ -366,37 +368,10 @@ class Map {
   }
 
  private:
-  enum class GrowKind : std::uint8_t { None, Double, SameSize, Shrink };
-
-  // The grow in progress: what kind, and how far evacuation got (read by stats() from any
-  // thread, hence the counters).
-  struct Grow {
-    GrowKind kind = GrowKind::None;
-    internal::OwnerCounter cursor;     // nevacuate: old buckets below it are evacuated
-    internal::OwnerCounter evacuated;  // old buckets evacuated in this grow, at the cursor or not
-    double started_unix_seconds = 0;
-    // Maintenance (a shrink, or evacuate()) took part in this grow, when the table held this many
-    // bytes; its end is credited to MapStats::maintenance_reclaimed_bytes_total.
-    bool maintained = false;
-    std::uint64_t bytes_when_maintained = 0;
-  };
-
-  // What a write learns from walking a key's chain.
-  struct ChainSearch {
-    Bucket* match = nullptr;  // the bucket holding the key, if present
-    std::size_t match_index = 0;
-    Bucket* free = nullptr;  // the first empty cell, if any
-    std::size_t free_index = 0;
-    Bucket* tail = nullptr;  // the chain's last bucket
-    std::size_t chain_length = 0;
-  };
-
-  // Where evacuation writes next: a destination chain and a cell in it.
-  struct Destination {
-    Bucket* bucket = nullptr;
-    std::size_t index = 0;
-    std::size_t chain_length = 1;
-  };
+  using GrowKind = internal::GrowKind;
+  using Grow = internal::Grow;
+  using ChainSearch = internal::ChainSearch<Bucket>;
+  using Destinations = internal::Destinations<Bucket>;
 
   static constexpr std::uint8_t kMaxLog2Buckets = 56;
 
@@ -483,66 +458,24 @@ class Map {
 
   // Walks the key's chain in the main array (growth work already done for it).
   ChainSearch search_for_write(std::uint64_t hash, const K& key) {
-    ChainSearch out;
-    const std::uint8_t top = internal::tophash_of(hash);
-    Bucket* b = main().bucket_for(hash);
-    b->template prefetch<true>();
-    for (std::size_t length = 1;; ++length) {
-      out.tail = b;
-      out.chain_length = length;
-      const std::uint64_t cells = b->cells();
-      for (std::uint64_t match = internal::matching_cells(cells, top); match != 0; match &= match - 1) {
-        const std::size_t i = internal::first_cell(match);
-        if (eq_(key, b->key(i))) {
-          out.match = b;
-          out.match_index = i;
-          return out;
-        }
-      }
-      if (out.free == nullptr) {
-        const std::uint64_t empty = internal::empty_cells(cells);
-        if (empty != 0) {
-          out.free = b;
-          out.free_index = internal::first_cell(empty);
-        }
-      }
-      if (internal::empty_rest_cells(cells) != 0 || b->overflow == nullptr) {
-        return out;
-      }
-      b = b->overflow;
-    }
+    return internal::search_chain_for_write(main().bucket_for(hash), internal::tophash_of(hash), key, eq_);
   }
 
   bool remove_entry(std::uint64_t hash, const K& key) {
-    const std::uint8_t top = internal::tophash_of(hash);
     Bucket* const first = main().bucket_for(hash);
-    first->template prefetch<true>();
-    for (Bucket* b = first; b != nullptr; b = b->overflow) {
-      const std::uint64_t cells = b->cells();
-      std::uint64_t match = internal::matching_cells(cells, top);
-      for (; match != 0; match &= match - 1) {
-        if (eq_(key, b->key(internal::first_cell(match)))) {
-          break;
-        }
-      }
-      if (match == 0) {
-        if (internal::empty_rest_cells(cells) != 0) {
-          return false;
-        }
-        continue;
-      }
-      const std::size_t i = internal::first_cell(match);
-      entries_.destroy(arrays_.allocator(), b, i);
-      b->tophash[i] = internal::kEmptyOne;
-      internal::mark_empty_rest(first, b, i);
-      --count_;
-      if (count_ == 0) {
-        seed_.renew();
-      }
-      stats_.count_delete(count_);
-      return true;
+    const auto [b, i] = internal::find_in_chain_for_write(first, internal::tophash_of(hash), key, eq_);
+    if (b == nullptr) {
+      return false;
     }
-    return false;
+    entries_.destroy(arrays_.allocator(), b, i);
+    b->tophash[i] = internal::kEmptyOne;
+    internal::mark_empty_rest(first, b, i);
+    --count_;
+    if (count_ == 0) {
+      seed_.renew();
+    }
+    stats_.count_delete(count_);
+    return true;
   }
 
   // ---- growth ----------------------------------------------------------------------------
@@ -563,10 +496,7 @@ class Map {
   void begin_grow(GrowKind kind, std::uint8_t new_log2) {
     stats_.begin_shape_change();
     arrays_.begin_grow(new_log2);  // the only step that can fail: nothing changed yet
-    grow_ = Grow{};
-    grow_.kind = kind;
-    grow_.started_unix_seconds =
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    grow_.start(kind);
   }
 
   // Go's growWork: evacuate the old bucket the key hashes to, then one more at the cursor.
@@ -583,9 +513,9 @@ class Map {
     Bucket* const old_bucket = old().buckets + index;
     const bool moved = !old_bucket->evacuated();
     if (moved) {
-      std::array<Destination, 2> destinations = first_destinations(index);
+      Destinations destinations = first_destinations(index);
       if (grow_.kind != GrowKind::Shrink) {
-        write_before_reading(destinations);
+        internal::write_before_reading(destinations);
       }
       reserve_for_evacuation(old_bucket, destinations);
       move_chain(old_bucket, destinations);
@@ -600,25 +530,13 @@ class Map {
   }
 
   // X: the same index (or, shrinking, the index in the smaller array); Y: index + old size.
-  std::array<Destination, 2> first_destinations(std::size_t old_index) const {
-    std::array<Destination, 2> out;
+  Destinations first_destinations(std::size_t old_index) const {
+    Destinations out;
     out[0].bucket = main().bucket_for(old_index);
     if (grow_.kind == GrowKind::Double) {
       out[1].bucket = main().buckets + old_index + old().count();
     }
     return out;
-  }
-
-  // A doubling's or same-size grow's destinations are untouched zeroed buckets (only their old
-  // bucket feeds them, and it is evacuated before any write reaches them). Storing the null they
-  // already hold before anything reads them makes a fresh page fault in once, writable, instead
-  // of twice: first mapped to the shared zero page by the read, then copied on the write.
-  static void write_before_reading(const std::array<Destination, 2>& destinations) noexcept {
-    for (const Destination& destination : destinations) {
-      if (destination.bucket != nullptr) {
-        destination.bucket->overflow = nullptr;
-      }
-    }
   }
 
   // Which destination an entry goes to: in a doubling, the hash bit that the new mask adds.
@@ -630,32 +548,15 @@ class Map {
   }
 
   // Counts the overflow buckets the evacuation will need and reserves them up front.
-  void reserve_for_evacuation(Bucket* old_bucket, const std::array<Destination, 2>& destinations) {
+  void reserve_for_evacuation(Bucket* old_bucket, const Destinations& destinations) {
     if (old_bucket->overflow == nullptr && grow_.kind != GrowKind::Shrink) {
       return;  // <= 8 entries fit a fresh bucket
     }
-    std::array<std::size_t, 2> entries{};
-    for (Bucket* b = old_bucket; b != nullptr; b = b->overflow) {
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (b->tophash[i] >= internal::kMinTopHash) {
-          ++entries[destination_of(b, i)];
-        }
-      }
-    }
-    std::size_t needed = 0;
-    for (std::size_t d = 0; d < 2; ++d) {
-      if (destinations[d].bucket == nullptr) {
-        continue;
-      }
-      const std::size_t free_cells = internal::free_cells_in_chain(destinations[d].bucket);
-      if (entries[d] > free_cells) {
-        needed += (entries[d] - free_cells + kSlots - 1) / kSlots;
-      }
-    }
-    arrays_.reserve_overflow(needed);
+    arrays_.reserve_overflow(internal::overflow_needed(
+        old_bucket, destinations, [this](Bucket* b, std::size_t i) { return destination_of(b, i); }));
   }
 
-  void move_chain(Bucket* old_bucket, std::array<Destination, 2>& destinations) {
+  void move_chain(Bucket* old_bucket, Destinations& destinations) {
     for (Bucket* b = old_bucket; b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kSlots; ++i) {
         const std::uint8_t top = b->tophash[i];
@@ -664,8 +565,9 @@ class Map {
           continue;
         }
         const std::size_t d = destination_of(b, i);
-        Destination& dst = destinations[d];
-        advance_to_free_cell(dst);
+        internal::Destination<Bucket>& dst = destinations[d];
+        dst.advance_to_free_cell(
+            [this](Bucket* tail, std::size_t length) { return new_overflow(tail, length); });
         Entries::move(b, i, dst.bucket, dst.index);
         dst.bucket->tophash[dst.index] = top;
         ++dst.index;
@@ -673,27 +575,6 @@ class Map {
       }
     }
     arrays_.release_reserved();  // normally none left: the reservation was exact
-  }
-
-  // Moves dst to the next empty cell of its chain, extending the chain when it is full. A
-  // doubling's destinations start empty, so this packs entries densely as Go does; a shrink's
-  // may already hold entries (several old buckets feed one new bucket).
-  void advance_to_free_cell(Destination& dst) {
-    for (;;) {
-      if (dst.index == kSlots) {
-        if (dst.bucket->overflow == nullptr) {
-          dst.bucket = new_overflow(dst.bucket, dst.chain_length);
-        } else {
-          dst.bucket = dst.bucket->overflow;
-        }
-        ++dst.chain_length;
-        dst.index = 0;
-      }
-      if (internal::is_empty_cell(dst.bucket->tophash[dst.index])) {
-        return;
-      }
-      ++dst.index;
-    }
   }
 
   // Go's advanceEvacuationMark: skip buckets already evacuated (at most 1024 ahead); when the
@@ -709,11 +590,6 @@ class Map {
     if (cursor == old_count) {
       finish_grow();
     }
-  }
-
-  void mark_maintained(std::uint64_t table_bytes) noexcept {
-    grow_.maintained = true;
-    grow_.bytes_when_maintained = table_bytes;
   }
 
   // Every old bucket is evacuated. A grow maintenance took part in credits what the table shrank
@@ -739,41 +615,16 @@ class Map {
 
   // ---- statistics ------------------------------------------------------------------------
 
-  template <class F>
-  static std::chrono::nanoseconds timed(F&& work) {
-    const auto start = std::chrono::steady_clock::now();
-    work();
-    return std::chrono::steady_clock::now() - start;
+  // Publishes the table's shape when the write that holds it ends, if the write changed it.
+  auto shape_publication() noexcept {
+    return internal::ShapePublication(stats_, [this] { return shape_stats(); });
   }
-
-  void finish_write(std::chrono::nanoseconds growth_time) {
-    stats_.record_write_pause(growth_time);
-  }
-
-  // Publishes the table's shape at the end of a write that changed it, however the write ends
-  // (readers wait while a change is under way, so a write that throws must publish too).
-  class ShapePublication {
-   public:
-    explicit ShapePublication(Map& map) noexcept : map_(map) {}
-    ShapePublication(const ShapePublication&) = delete;
-    ShapePublication& operator=(const ShapePublication&) = delete;
-    ~ShapePublication() {
-      map_.stats_.publish_shape([this] { return map_.shape_stats(); });
-    }
-
-   private:
-    Map& map_;
-  };
 
   // The figures that change only with the shape (owner thread; published to other threads).
   MapStats shape_stats() const noexcept {
     MapStats s;
     arrays_.describe_shape(s);
-    s.growing = growing();
-    s.same_size_grow = grow_.kind == GrowKind::SameSize;
-    s.shrinking = grow_.kind == GrowKind::Shrink;
-    s.old_buckets = growing() ? old().count() : 0;
-    s.grow_started_unix_seconds = grow_.started_unix_seconds;
+    grow_.describe_shape(s, old().count());
     s.load_factor_limit = go::load_factor(options_.profile);
     stats_.fill_totals(s);
     return s;
@@ -784,8 +635,7 @@ class Map {
   void add_live_stats(MapStats& s) const noexcept {
     stats_.add_live(s);
     arrays_.add_live(s);
-    s.evacuated = s.growing ? grow_.cursor.get() : 0;
-    s.evacuation_pending = s.growing ? s.old_buckets - grow_.evacuated.get() : 0;
+    grow_.add_live(s);
     s.indirect_bytes = entries_.indirect_bytes();
   }
 

@@ -17,19 +17,8 @@ namespace mapcore::testing {
 namespace {
 
 using IntMap = SharedMap<std::int64_t, std::int64_t>;
-using Reference = std::unordered_map<std::int64_t, std::int64_t>;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-Options active() {
-  Options options;
-  options.maintenance = Maintenance::Active;
-  return options;
-}
-
-std::uint64_t table_bytes(const MapStats& s) {
-  return s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes;
-}
 
 // 1,000,000 entries drained to 1,000: the collector shrinks the map to the size its entries need, its
 // bucket memory falls by more than 90%, and trimming gives the memory back to the OS. How long the

@@ -1,16 +1,21 @@
-// Shared pieces of the collector suites: test sizes, the process RSS, key generation and a
-// differential check of a map against a std::unordered_map reference, waiting for a condition.
+// Shared pieces of the collector suites: test sizes, Active maintenance, the process RSS, key
+// generation, filling and draining a map beside its std::unordered_map reference and checking one
+// against the other, waiting for a condition.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <thread>
 #include <unordered_map>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include "mapcore/map_stats.h"
+#include "mapcore/options.h"
 
 namespace mapcore::testing {
 
@@ -23,6 +28,24 @@ inline constexpr bool kSanitized = true;
 inline constexpr std::size_t kScale = 1;
 inline constexpr bool kSanitized = false;
 #endif
+
+// The reference a test keeps beside a map of int64 keys and values.
+using Reference = std::unordered_map<std::int64_t, std::int64_t>;
+
+// For evacuate(): no limit on the old buckets evacuated.
+inline constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+
+// Options of a map the collector maintains.
+inline Options active() {
+  Options options;
+  options.maintenance = Maintenance::Active;
+  return options;
+}
+
+// The bytes of a map's buckets: main array, overflow and old array.
+inline std::uint64_t table_bytes(const MapStats& s) {
+  return s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes;
+}
 
 // Resident set size of this process, from /proc/self/statm (second field, in pages).
 inline std::uint64_t resident_bytes() {
@@ -57,12 +80,12 @@ void fill(MapT& map, Reference& reference, std::int64_t n) {
   }
 }
 
-// Erases keys 0, 1, 2, ... until the reference holds `keep` entries.
+// Erases keys 0, 1, 2, ... until the reference holds `keep` entries; the map holds each of them.
 template <class MapT, class Reference>
 void drain_to(MapT& map, Reference& reference, std::size_t keep) {
   for (std::int64_t key = 0; reference.size() > keep; ++key) {
     if (reference.erase(key) != 0) {
-      map.erase(key);
+      ASSERT_TRUE(map.erase(key)) << key;
     }
   }
 }

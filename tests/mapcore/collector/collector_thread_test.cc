@@ -23,14 +23,7 @@ namespace mapcore::testing {
 namespace {
 
 using IntMap = SharedMap<std::int64_t, std::int64_t>;
-using Reference = std::unordered_map<std::int64_t, std::int64_t>;
 using namespace std::chrono_literals;
-
-Options active() {
-  Options options;
-  options.maintenance = Maintenance::Active;
-  return options;
-}
 
 // The doubling B = 10 -> 11 starts at insert 6657; from then on the maps are only read. Go keeps
 // the old array forever; Active gets it evacuated by the collector. Then, for as many cycles again

@@ -14,31 +14,33 @@ namespace mapcore::testing {
 namespace {
 
 using IntMap = Map<std::int64_t, std::int64_t>;
-constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
 
 // Inserts keys 0..n-1 (value = 3 * key) into map and reference.
 template <class MapT>
-void fill_sequential(MapT& map, std::unordered_map<std::int64_t, std::int64_t>& reference, std::int64_t n) {
+void fill_sequential(MapT& map, Reference& reference, std::int64_t n) {
   for (std::int64_t key = 0; key < n; ++key) {
     map.insert_or_assign(key, key * 3);
     reference[key] = key * 3;
   }
 }
 
-// Erases keys from 0 upwards until `keep` entries remain.
-template <class MapT>
-void drain_to(MapT& map, std::unordered_map<std::int64_t, std::int64_t>& reference, std::size_t keep) {
-  for (std::int64_t key = 0; reference.size() > keep; ++key) {
-    if (reference.erase(key) != 0) {
-      ASSERT_TRUE(map.erase(key));
-    }
+// A map of 100,000 entries, which give B = 14 (docs/go-map-facts.md), with its grow finished and
+// then drained to `keep` entries in that array (deleting never shrinks it); and its reference.
+struct Drained {
+  explicit Drained(std::size_t keep) {
+    fill_sequential(map, reference, 100'000);
+    map.evacuate(kAll);
+    drain_to(map, reference, keep);
   }
-}
+
+  IntMap map;
+  Reference reference;
+};
 
 // The doubling B=10 -> 11 starts at insert 6657 (docs/go-map-facts.md); the map is frozen there.
 TEST(Evacuate, FinishesAFrozenDoublingWithoutWrites) {
   IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
+  Reference reference;
   fill_sequential(map, reference, 6657);
   const MapStats frozen = map.stats();
   ASSERT_TRUE(frozen.growing);
@@ -73,7 +75,7 @@ TEST(Evacuate, FinishesAFrozenDoublingWithoutWrites) {
 
 TEST(Evacuate, NeverExceedsItsBucketLimit) {
   IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
+  Reference reference;
   fill_sequential(map, reference, 6657);
   std::uint64_t pending = map.stats().evacuation_pending;
   std::uint64_t calls = 0;
@@ -94,7 +96,7 @@ TEST(Evacuate, NeverExceedsItsBucketLimit) {
 // a caller holding a lock frees it after unlocking.
 TEST(Evacuate, HandsTheFinishedGrowsOldArrayOver) {
   IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
+  Reference reference;
   fill_sequential(map, reference, 6657);
   IntMap::Retired retired;
   map.evacuate(10, retired);
@@ -109,13 +111,10 @@ TEST(Evacuate, HandsTheFinishedGrowsOldArrayOver) {
   expect_same_contents(map, reference);
 }
 
-// 100,000 entries give B = 14 (docs/go-map-facts.md); 1,000 left fit B = 9 at half the load factor.
+// 1,000 entries left of 100,000 fit B = 9 at half the load factor.
 TEST(Shrink, GoesToTheSmallestArrayHoldingTheEntriesAtHalfLoad) {
-  IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
-  fill_sequential(map, reference, 100'000);
-  map.evacuate(kAll);
-  drain_to(map, reference, 1000);
+  Drained drained(1000);
+  auto& [map, reference] = drained;
   ASSERT_EQ(map.stats().log2_buckets, 14u) << "deleting never shrinks by itself";
   ASSERT_TRUE(map.sparse());
 
@@ -145,11 +144,8 @@ TEST(Shrink, GoesToTheSmallestArrayHoldingTheEntriesAtHalfLoad) {
 
 // The low-water mark: sparse iff entries < 6.5 * 2^B / 8 (13312 for B = 14).
 TEST(Shrink, LowWaterMarkIsAnEighthOfTheLoadFactor) {
-  IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
-  fill_sequential(map, reference, 100'000);
-  map.evacuate(kAll);
-  drain_to(map, reference, 13312);
+  Drained drained(13312);
+  auto& [map, reference] = drained;
   EXPECT_FALSE(map.sparse());
   drain_to(map, reference, 13311);
   EXPECT_TRUE(map.sparse());
@@ -163,11 +159,8 @@ TEST(Shrink, LowWaterMarkIsAnEighthOfTheLoadFactor) {
 // Hysteresis: after a shrink, refilling to the old size only doubles (5 times, B 9 -> 14), is
 // never sparse on the way, and never asks for another shrink.
 TEST(Shrink, RefillingAfterAShrinkDoesNotThrash) {
-  IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
-  fill_sequential(map, reference, 100'000);
-  map.evacuate(kAll);
-  drain_to(map, reference, 1000);
+  Drained drained(1000);
+  auto& [map, reference] = drained;
   ASSERT_TRUE(map.shrink_to_fit());
   map.evacuate(kAll);
   const MapStats shrunk = map.stats();
@@ -211,7 +204,7 @@ TEST(Shrink, InterruptedByWritesStaysCorrect) {
     Options seeded;
     seeded.seed = 7;
     IntMap map(0, seeded);
-    std::unordered_map<std::int64_t, std::int64_t> reference;
+    Reference reference;
     for (std::uint64_t i = 0; i < 60'000; ++i) {
       const auto key = static_cast<std::int64_t>(splitmix64(i));
       map.insert_or_assign(key, static_cast<std::int64_t>(i));
@@ -279,7 +272,7 @@ struct ThreeBuckets {
 
 TEST(Shrink, MovesOverflowChainsIntoSharedDestinations) {
   Map<std::int64_t, std::int64_t, ThreeBuckets> map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
+  Reference reference;
   fill_sequential(map, reference, 3000);
   map.evacuate(kAll);
   ASSERT_GT(map.stats().overflow_buckets, 100u);
@@ -295,7 +288,7 @@ TEST(Shrink, MovesOverflowChainsIntoSharedDestinations) {
 
 TEST(Shrink, ShrinkToFitNeedsNoLowWaterMarkButASmallerTarget) {
   IntMap map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
+  Reference reference;
   EXPECT_FALSE(map.shrink_to_fit()) << "an empty map without an array has nothing to shrink";
   fill_sequential(map, reference, 6657);
   EXPECT_FALSE(map.shrink_to_fit()) << "growing";
@@ -320,7 +313,7 @@ TEST(Shrink, ShrinkToFitNeedsNoLowWaterMarkButASmallerTarget) {
 
 TEST(Shrink, SharedMapShrinksOnlyWhenSparse) {
   SharedMap<std::int64_t, std::int64_t> map;
-  std::unordered_map<std::int64_t, std::int64_t> reference;
+  Reference reference;
   fill_sequential(map, reference, 20'000);
   map.evacuate(kAll);
   EXPECT_FALSE(map.shrink_if_sparse());

@@ -17,10 +17,7 @@ namespace mapcore::testing {
 namespace {
 
 using IntMap = SharedMap<std::int64_t, std::int64_t>;
-using Reference = std::unordered_map<std::int64_t, std::int64_t>;
 using namespace std::chrono_literals;
-
-constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
 
 // Who evacuates the last old bucket.
 enum class Ending { CollectorSlices, OwnerWrites };
@@ -32,10 +29,6 @@ Options active_fixed_seed() {
   options.maintenance = Maintenance::Active;
   options.seed = 7;
   return options;
-}
-
-std::uint64_t table_bytes(const MapStats& s) {
-  return s.bucket_bytes + s.overflow_bytes + s.oldbucket_bytes;
 }
 
 // A SharedMap the collector may evacuate only so many times: after its first slice (or none, for
@@ -101,14 +94,14 @@ Figures shrink_ending(Ending ending) {
   IntMap map(0, active_fixed_seed());
   Reference reference;
   fill(map, reference, static_cast<std::int64_t>(100'000 / kScale));
-  map.evacuate(kUnlimited);  // no grow left over from the fill
+  map.evacuate(kAll);  // no grow left over from the fill
   drain_to(map, reference, 1000 / kScale);
   const MapStats drained = map.stats();
   EXPECT_FALSE(drained.growing);
 
   Collector collector({.budget = 1s});
   const auto registration = collector.add(
-      std::make_unique<InterruptedMap>(map, ending == Ending::CollectorSlices ? kUnlimited : 1), true);
+      std::make_unique<InterruptedMap>(map, ending == Ending::CollectorSlices ? kAll : 1), true);
   if (ending == Ending::CollectorSlices) {
     collector.run_cycle();  // starts the shrink
     cycle_until_done(collector, map);
@@ -147,7 +140,7 @@ Figures stalled_grow_ending(Ending ending) {
 
   Collector collector({.budget = 1s});
   const auto registration = collector.add(
-      std::make_unique<InterruptedMap>(map, ending == Ending::CollectorSlices ? kUnlimited : 1), true);
+      std::make_unique<InterruptedMap>(map, ending == Ending::CollectorSlices ? kAll : 1), true);
   collector.run_cycle();  // first sight: a stalled grow needs one cycle of history
   if (ending == Ending::CollectorSlices) {
     cycle_until_done(collector, map);
@@ -189,7 +182,7 @@ TEST(ReclaimedBytes, ClearingMidShrinkCreditsNothing) {
   IntMap map(0, active_fixed_seed());
   Reference reference;
   fill(map, reference, 20'000);
-  map.evacuate(kUnlimited);
+  map.evacuate(kAll);
   drain_to(map, reference, 100);
   Collector collector({.budget = 1s});
   const auto registration = collector.add(std::make_unique<InterruptedMap>(map, 1), true);

@@ -1,4 +1,5 @@
-// Bucket: Go's bmap, 8 slots of one hash chain, and the chain walks that need nothing but buckets.
+// Bucket: Go's bmap, 8 slots of one hash chain, and the chain walks that need nothing but buckets
+// (and, for a write's search, the keys' equality).
 //
 // Size, as in Go: 8 one-byte tophash cells, then 8 keys, then 8 values, then the overflow
 // pointer. Go keeps all keys together and all values together to avoid padding between a small
@@ -17,6 +18,7 @@
 #include <new>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "mapcore/go_layout.h"
 
@@ -170,6 +172,70 @@ std::size_t free_cells_in_chain(const Bucket* b) noexcept {
     }
   }
   return free_cells;
+}
+
+// What a write learns from walking a key's chain.
+template <class Bucket>
+struct ChainSearch {
+  Bucket* match = nullptr;  // the bucket holding the key, if present
+  std::size_t match_index = 0;
+  Bucket* free = nullptr;  // the first empty cell, if any
+  std::size_t free_index = 0;
+  Bucket* tail = nullptr;  // the chain's last bucket
+  std::size_t chain_length = 0;
+};
+
+// A write's walk of the chain that starts at b, for the key with tophash top (eq compares keys):
+// where the key is, else the first empty cell and the tail to extend when there is none.
+template <class Bucket, class Key, class Eq>
+ChainSearch<Bucket> search_chain_for_write(Bucket* b, std::uint8_t top, const Key& key, const Eq& eq) {
+  ChainSearch<Bucket> out;
+  b->template prefetch<true>();
+  for (std::size_t length = 1;; ++length) {
+    out.tail = b;
+    out.chain_length = length;
+    const std::uint64_t cells = b->cells();
+    for (std::uint64_t match = matching_cells(cells, top); match != 0; match &= match - 1) {
+      const std::size_t i = first_cell(match);
+      if (eq(key, b->key(i))) {
+        out.match = b;
+        out.match_index = i;
+        return out;
+      }
+    }
+    if (out.free == nullptr) {
+      const std::uint64_t empty = empty_cells(cells);
+      if (empty != 0) {
+        out.free = b;
+        out.free_index = first_cell(empty);
+      }
+    }
+    if (empty_rest_cells(cells) != 0 || b->overflow == nullptr) {
+      return out;
+    }
+    b = b->overflow;
+  }
+}
+
+// A delete's walk of the chain that starts at first: the bucket and cell holding the key with
+// tophash top (eq compares keys), or a null bucket when the chain does not hold it.
+template <class Bucket, class Key, class Eq>
+std::pair<Bucket*, std::size_t> find_in_chain_for_write(Bucket* first, std::uint8_t top, const Key& key,
+                                                        const Eq& eq) {
+  first->template prefetch<true>();
+  for (Bucket* b = first; b != nullptr; b = b->overflow) {
+    const std::uint64_t cells = b->cells();
+    for (std::uint64_t match = matching_cells(cells, top); match != 0; match &= match - 1) {
+      const std::size_t i = first_cell(match);
+      if (eq(key, b->key(i))) {
+        return {b, i};
+      }
+    }
+    if (empty_rest_cells(cells) != 0) {
+      break;
+    }
+  }
+  return {nullptr, 0};
 }
 
 // Go's mapdelete tail: when cell i of b (in the chain that starts at first) was just emptied and

@@ -293,4 +293,28 @@ class MapStatistics {
   PauseHistogram write_pauses_;
 };
 
+// Publishes a map's shape at the end of a write that may have changed it, however the write ends
+// (readers wait while a change is under way, so a write that throws must publish too). shape()
+// builds the shape, as for MapStatistics::publish_shape().
+template <class ShapeFn>
+class ShapePublication {
+ public:
+  ShapePublication(MapStatistics& stats, ShapeFn shape) noexcept : stats_(stats), shape_(shape) {}
+  ShapePublication(const ShapePublication&) = delete;
+  ShapePublication& operator=(const ShapePublication&) = delete;
+  ~ShapePublication() { stats_.publish_shape(shape_); }
+
+ private:
+  MapStatistics& stats_;
+  ShapeFn shape_;
+};
+
+// How long work() took: the growth work a write does, for MapStatistics::record_write_pause().
+template <class F>
+std::chrono::nanoseconds timed(F&& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::steady_clock::now() - start;
+}
+
 }  // namespace mapcore::internal

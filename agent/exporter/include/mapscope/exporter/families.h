@@ -3,6 +3,7 @@
 // MetricSource an embedding program adds.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -17,6 +18,27 @@ namespace mapscope::exporter {
 using LabelList = std::vector<prometheus::ClientMetric::Label>;
 
 prometheus::MetricFamily make_family(std::string name, std::string help, prometheus::MetricType type);
+
+// One family of a source's fixed list, at `index` of the source's own enum of its families.
+struct FamilySpec {
+  std::size_t index;
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+};
+
+// Whether every spec stands at its own index (for a static_assert beside a list of specs).
+constexpr bool specs_in_order(std::span<const FamilySpec> specs) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].index != i) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// An empty family for each spec, in order.
+std::vector<prometheus::MetricFamily> make_families(std::span<const FamilySpec> specs);
 
 void add_gauge(prometheus::MetricFamily& family, LabelList labels, double value);
 void add_counter(prometheus::MetricFamily& family, LabelList labels, double value);

@@ -42,6 +42,8 @@
 // A new array is zeroed memory from the allocator (calloc: fresh mmap pages for large arrays,
 // not touched until used), so starting a grow costs no more than one allocation, and a write
 // does at most two old buckets' worth of evacuation: no write ever rehashes the whole table.
+// Only the array of Map(hint), which is about to be filled, is made resident at once, by the
+// constructor (internal/page_population.h).
 //
 // Deleting never shrinks the array (golang/go#20135) and clear() keeps it too. Beyond Go, a map
 // can shrink: shrink_to_fit() starts a "halving grow" into 2^B' buckets (B' < B), where the
@@ -82,9 +84,9 @@
 // internal/: bucket.h (a bucket, its cells and chain walks), entries.h (creating, destroying and
 // moving entries, out-of-line keys and values), bucket_arrays.h (the arrays, overflow buckets and
 // the reservation evacuation makes), evacuation.h (the grow in progress and the destination
-// chains evacuation fills), map_statistics.h (the counters, the snapshot other threads read and
-// its publication), shrink_rule.h (when a map is sparse) and hash_seed.h (the per-map seed). Go's
-// figures are in go_layout.h.
+// chains evacuation fills), page_population.h (a hinted array made resident), map_statistics.h
+// (the counters, the snapshot other threads read and its publication), shrink_rule.h (when a map
+// is sparse) and hash_seed.h (the per-map seed). Go's figures are in go_layout.h.
 //
 // Where mapcore differs from Go, and why, is in docs/mapcore.md.
 #pragma once
@@ -145,6 +147,7 @@ class Map {
     }
     if (log2 != 0) {
       arrays_.install_main(log2);  // like Go, no array for B = 0 until the first insert
+      arrays_.populate_main();     // hinted: about to be filled, so resident now, not page by page
     }
     stats_.publish_shape([this] { return shape_stats(); }, /*force=*/true);
   }

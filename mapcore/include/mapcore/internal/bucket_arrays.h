@@ -23,6 +23,7 @@
 #include "mapcore/go_layout.h"
 #include "mapcore/internal/bucket.h"
 #include "mapcore/internal/map_statistics.h"
+#include "mapcore/internal/page_population.h"
 #include "mapcore/map_stats.h"
 
 namespace mapcore::internal {
@@ -105,6 +106,9 @@ class BucketArrays {
     main_ = allocate_array(log2);
     reset_overflow_state();
   }
+
+  // The main array's pages made resident now, for a map about to be filled (page_population.h).
+  void populate_main() noexcept { populate_for_writing(main_.buckets, main_.bytes); }
 
   // The start of a grow (Go's hashGrow): the main array becomes the old one, with the overflow
   // buckets it holds, and a new main array of 2^new_log2 buckets is allocated. The allocation is

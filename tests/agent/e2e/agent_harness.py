@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import unittest
 import urllib.request
 
 from mapscope_prom.exposition import Exposition
@@ -173,3 +174,16 @@ def scenario_settled(agent, names):
     """True once every named scenario has finished its fill phase (the read phase is running)."""
     exposition = Exposition(agent.scrape())
     return all(exposition.sample("mapscope_scenario_phase", scenario=name, phase="read") == 1 for name in names)
+
+
+class FrozenAgentTestCase(unittest.TestCase):
+    """One agent on FROZEN_CONFIG for the whole class, its `frozen` and `small` maps filled."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.agent = Agent(config_text=FROZEN_CONFIG)
+        wait_until(lambda: scenario_settled(cls.agent, ["frozen", "small"]), what="fill phases to end")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.agent.close()

@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from agent_harness import (DATA_DIR, FROZEN_CONFIG, Agent, run_agent, scenario_settled, wait_until, write_temp)
+from agent_harness import DATA_DIR, Agent, FrozenAgentTestCase, run_agent, write_temp
 
 WEB_CONFIG = os.path.join(DATA_DIR, "web-config.yml")
 
@@ -71,16 +71,7 @@ class MalformedWebConfig(unittest.TestCase):
         self.assertEqual(stderr.strip(), "/nonexistent/web.yml:1:1: cannot open: No such file or directory")
 
 
-class LandingPage(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.agent = Agent(config_text=FROZEN_CONFIG)
-        wait_until(lambda: scenario_settled(cls.agent, ["frozen", "small"]), what="fill phases to end")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.agent.close()
-
+class LandingPage(FrozenAgentTestCase):
     def chromium(self, *args):
         profile = tempfile.mkdtemp(prefix="mapscope-chromium-")
         try:

@@ -5,7 +5,7 @@ import re
 import subprocess
 import unittest
 
-from agent_harness import FROZEN_CONFIG, SOURCE_DIR, Agent, scenario_settled, wait_until
+from agent_harness import SOURCE_DIR, FrozenAgentTestCase
 from mapscope_prom.exposition import Exposition
 
 OWN_PREFIXES = ("mapcore_", "mapscope_", "process_")
@@ -13,16 +13,7 @@ SWISS_MAP_FAMILIES = {"mapcore_map_tables", "mapcore_map_directory_entries", "ma
                       "mapcore_map_tombstones"}
 
 
-class AgentScrape(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.agent = Agent(config_text=FROZEN_CONFIG)
-        wait_until(lambda: scenario_settled(cls.agent, ["frozen", "small"]), what="fill phases to end")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.agent.close()
-
+class AgentScrape(FrozenAgentTestCase):
     def test_scrape_equals_the_maps_stats(self):
         # Both maps only read now: their stats no longer change between the two requests.
         debug = {entry["map"]: entry for entry in self.agent.debug_maps()["maps"]}

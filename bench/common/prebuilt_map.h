@@ -17,7 +17,7 @@ class PrebuiltMap {
  public:
   template <class Adapter, class K>
   static Adapter& get(const std::vector<K>& keys) {
-    static PrebuiltMap held;
+    PrebuiltMap& held = the_one();
     const std::string id = std::string(typeid(Adapter).name()) + "/" + std::to_string(keys.size());
     if (held.id_ != id) {
       held.map_.reset();
@@ -32,6 +32,12 @@ class PrebuiltMap {
   }
 
  private:
+  // One holder for every map type (a static in get() would be one per instantiation).
+  static PrebuiltMap& the_one() {
+    static PrebuiltMap held;
+    return held;
+  }
+
   std::string id_;
   std::shared_ptr<void> map_;
 };

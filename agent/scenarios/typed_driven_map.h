@@ -11,11 +11,11 @@
 #include "driven_map.h"
 #include "fixed_bytes.h"
 #include "key_string.h"
-#include "mapcore/go_layout.h"
 #include "mapcore/options.h"
 #include "mapcore/shared_map.h"
 #include "mapscope/config/schema.h"
 #include "scenario_hash.h"
+#include "value_sizes.h"
 
 namespace mapscope::scenarios {
 
@@ -29,7 +29,7 @@ class TypedDrivenMap final : public DrivenMap {
         key_(initial_key(spec)),
         key_length_(spec.key.length),
         value_size_(spec.value.size),
-        value_block_bytes_(kOutOfLine ? mapcore::go::rounded_size(spec.value.size) : 0) {}
+        value_block_bytes_(kOutOfLine ? stored_value_size(spec.value.size) : 0) {}
 
   void insert(std::uint64_t key) override {
     set_key(key);

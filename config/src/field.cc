@@ -35,7 +35,7 @@ std::string describe(const YAML::Node& value) {
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Scalar:
-      return quoted(value.Scalar());
+      return detail::quoted(value.Scalar());
     default:
       return "nothing";
   }

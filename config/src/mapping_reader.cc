@@ -34,7 +34,7 @@ MappingReader::MappingReader(const Field& mapping, std::vector<std::string_view>
         std::find_if(entries_.begin(), entries_.end(), [&key](const auto& e) { return e.first == key; });
     if (seen != entries_.end()) {
       mapping.source->fail(it->first.Mark(),
-                           "duplicate key " + quoted(key) + " " + where() + " (first at line " +
+                           "duplicate key " + detail::quoted(key) + " " + where() + " (first at line " +
                                std::to_string(seen->second.key_mark.line + 1) + "); expected each key once");
     }
     entries_.emplace_back(key,
@@ -53,7 +53,7 @@ void MappingReader::check_key(const YAML::Node& key) const {
   if (std::find(allowed_.begin(), allowed_.end(), text) != allowed_.end()) {
     return;
   }
-  std::string problem = "unknown key " + quoted(text) + " " + where();
+  std::string problem = "unknown key " + detail::quoted(text) + " " + where();
   if (auto near = closest_match(text, allowed_)) {
     problem += "; did you mean \"" + std::string(*near) + "\"?";
   } else {

@@ -90,7 +90,7 @@ void check_unique_phase_names(const std::vector<Field>& items, const std::vector
       if (phases[i].name != phases[j].name) {
         continue;
       }
-      items[i].fail_at(name_mark(items[i]), "duplicate phase name " + quoted(phases[i].name) +
+      items[i].fail_at(name_mark(items[i]), "duplicate phase name " + detail::quoted(phases[i].name) +
                                                 " (first at line " +
                                                 std::to_string(name_mark(items[j]).line + 1) +
                                                 "); expected unique names in a scenario");
@@ -105,7 +105,7 @@ void check_forever_phases(const std::vector<Field>& items, const Scenario& scena
     if (scenario.phases[i].end.kind != EndKind::Forever) {
       continue;
     }
-    items[i + 1].fail("unreachable: phase " + quoted(scenario.phases[i].name) +
+    items[i + 1].fail("unreachable: phase " + detail::quoted(scenario.phases[i].name) +
                       " before it runs forever; expected forever only in the last phase");
   }
   const bool repeats = scenario.repeat_forever || scenario.repeat > 1;
@@ -175,7 +175,7 @@ std::vector<Scenario> read_scenarios(const Field& field) {
       if (scenarios[i].name != scenario.name) {
         continue;
       }
-      item.fail_at(name_mark(item), "duplicate scenario name " + quoted(scenario.name) + " (first at line " +
+      item.fail_at(name_mark(item), "duplicate scenario name " + detail::quoted(scenario.name) + " (first at line " +
                                         std::to_string(name_mark(items[i]).line + 1) +
                                         "); expected unique names");
     }

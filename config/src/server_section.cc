@@ -29,17 +29,17 @@ std::string read_listen_address(const Field& field) {
   }
   const std::size_t colon = address.rfind(':');
   if (colon == std::string::npos) {
-    field.fail(quoted(address) + " has no port; " + expected);
+    field.fail(detail::quoted(address) + " has no port; " + expected);
   }
   const std::string host = address.substr(0, colon);
   const std::string port = address.substr(colon + 1);
   if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) {
-    field.fail("invalid host in " + quoted(address) + "; " + expected);
+    field.fail("invalid host in " + detail::quoted(address) + "; " + expected);
   }
   const bool numeric = !port.empty() && port.size() <= 5 &&
                        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!numeric || std::stoul(port) > 65535) {
-    field.fail("invalid port in " + quoted(address) + "; " + expected);
+    field.fail("invalid port in " + detail::quoted(address) + "; " + expected);
   }
   return address;
 }
@@ -49,11 +49,11 @@ std::string read_telemetry_path(const Field& field) {
   const bool clean = std::none_of(path.begin(), path.end(),
                                   [](char c) { return c <= ' ' || c == '?' || c == '#' || c == 0x7f; });
   if (!path.starts_with('/') || path == "/" || !clean) {
-    field.fail("invalid path " + quoted(path) +
+    field.fail("invalid path " + detail::quoted(path) +
                "; expected a path such as /metrics (not /, no spaces, ? or #)");
   }
   if (std::find(kOwnPaths.begin(), kOwnPaths.end(), path) != kOwnPaths.end()) {
-    field.fail(quoted(path) + " is served by the exporter itself; expected another path such as /metrics");
+    field.fail(detail::quoted(path) + " is served by the exporter itself; expected another path such as /metrics");
   }
   return path;
 }

@@ -175,8 +175,8 @@ std::vector<Scenario> read_scenarios(const Field& field) {
       if (scenarios[i].name != scenario.name) {
         continue;
       }
-      item.fail_at(name_mark(item), "duplicate scenario name " + detail::quoted(scenario.name) + " (first at line " +
-                                        std::to_string(name_mark(items[i]).line + 1) +
+      item.fail_at(name_mark(item), "duplicate scenario name " + detail::quoted(scenario.name) +
+                                        " (first at line " + std::to_string(name_mark(items[i]).line + 1) +
                                         "); expected unique names");
     }
     scenarios.push_back(std::move(scenario));

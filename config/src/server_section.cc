@@ -53,7 +53,8 @@ std::string read_telemetry_path(const Field& field) {
                "; expected a path such as /metrics (not /, no spaces, ? or #)");
   }
   if (std::find(kOwnPaths.begin(), kOwnPaths.end(), path) != kOwnPaths.end()) {
-    field.fail(detail::quoted(path) + " is served by the exporter itself; expected another path such as /metrics");
+    field.fail(detail::quoted(path) +
+               " is served by the exporter itself; expected another path such as /metrics");
   }
   return path;
 }

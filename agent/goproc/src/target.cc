@@ -17,9 +17,10 @@
 #include "swiss_map_reader.h"
 
 namespace mapscope::goproc {
-namespace {
 
-constexpr int kRuntimeAttempts = 3;
+// What Target::State keeps per process. Named, not anonymous: a type with external linkage (Target::State)
+// may not hold one from an anonymous namespace once this file is compiled inside a unity batch.
+namespace target_state {
 
 struct WatchedMap {
   std::string path;
@@ -36,6 +37,15 @@ struct ProcessState {
   std::vector<std::string> unlocatable;  // configured paths that name no map in this binary
   std::optional<std::uint64_t> last_numgc;
 };
+
+}  // namespace target_state
+
+namespace {
+
+using target_state::ProcessState;
+using target_state::WatchedMap;
+
+constexpr int kRuntimeAttempts = 3;
 
 std::string base_name(std::string path) {
   constexpr std::string_view kDeleted = " (deleted)";

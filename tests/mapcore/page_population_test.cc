@@ -1,11 +1,9 @@
 // A map made with a size hint has its array resident from the constructor on, so filling it faults
-// in no page of the array (internal/page_population.h); a map grown from empty makes each new array
-// resident during its grow, a slice per write of growth work, so that the rest of the grow's writes
-// find their pages resident.
+// in no page of the array (internal/page_population.h); a map grown from empty faults its arrays in
+// as it fills them.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -61,57 +59,8 @@ TEST(PagePopulation, AMapGrownFromEmptyFaultsInItsArraysAsItFillsThem) {
   const std::vector<std::int64_t> all = keys();
   Map<std::int64_t, std::int64_t> grown;
   const long faults = faults_filling(grown, all);
-  // The last array alone has as many pages as the hinted one. Populated during its grow or faulted
-  // in by a write, each page is faulted in by this thread (the kernel counts the pages madvise
-  // populates as faults of its caller), and after the inserts that fill it.
+  // The last array alone has as many pages as the hinted one; none of them was populated ahead.
   EXPECT_GT(static_cast<std::uint64_t>(faults), grown.stats().bucket_bytes / kPage);
-}
-
-// Inserts the keys from all[next] on until the map is doubling into 2^log2 buckets; returns the
-// index of the first key left.
-std::size_t fill_until_doubling_into(Map<std::int64_t, std::int64_t>& map,
-                                     const std::vector<std::int64_t>& all, std::size_t next,
-                                     std::uint8_t log2) {
-  while (!(map.growing() && map.stats().log2_buckets == log2)) {
-    map.insert_or_assign(all[next], all[next]);
-    ++next;
-  }
-  return next;
-}
-
-TEST(PagePopulation, AGrowsNewArrayIsResidentAfterOneSlicePerWriteAndNoWriteDoesMore) {
-  const std::vector<std::int64_t> all = keys();
-  Map<std::int64_t, std::int64_t> map;
-  std::size_t next = fill_until_doubling_into(map, all, 0, 18);
-  const std::uint64_t array_bytes = map.stats().bucket_bytes;  // the new array: about 9,800 pages
-  // Enough writes for one slice each to cover every part of the new array.
-  const std::uint64_t populating_writes =
-      array_bytes / internal::kPopulationSliceBytes + internal::SlicedPopulation::kMaxParts;
-  long most_faults_of_one_write = 0;
-  for (const std::size_t end = next + populating_writes; next != end; ++next) {
-    const long before = faults_of_this_thread();
-    map.insert_or_assign(all[next], all[next]);
-    most_faults_of_one_write = std::max(most_faults_of_one_write, faults_of_this_thread() - before);
-  }
-  // A write populates one slice. Before the slices reach them, the random old bucket it evacuates
-  // may fault in the pages of its two destinations (each may straddle two pages), and an overflow
-  // bucket or two.
-  EXPECT_LE(static_cast<std::uint64_t>(most_faults_of_one_write),
-            internal::kPopulationSliceBytes / kPage + 8);
-
-  constexpr std::size_t kLaterWrites = 2000;
-  const long before = faults_of_this_thread();
-  for (const std::size_t end = next + kLaterWrites; next != end; ++next) {
-    map.insert_or_assign(all[next], all[next]);
-  }
-  const long later_faults = faults_of_this_thread() - before;
-  ASSERT_TRUE(map.growing());
-  ASSERT_EQ(map.stats().log2_buckets, 18U);
-  // Left to fault in as written, the array would still take a page or two for nearly every write
-  // (each evacuates a random old bucket into two random new pages, and fewer than a fifth of the
-  // pages were written so far). Resident, what may fault is the odd overflow bucket allocated
-  // alone: a few pages of heap.
-  EXPECT_LT(later_faults, static_cast<long>(kLaterWrites / 20)) << later_faults << " faults";
 }
 
 TEST(PagePopulation, OnlyWholePagesInsideTheBlockArePopulated) {

@@ -43,8 +43,7 @@
 // not touched until used), so starting a grow costs no more than one allocation, and a write
 // does at most two old buckets' worth of evacuation: no write ever rehashes the whole table.
 // Only the array of Map(hint), which is about to be filled, is made resident at once, by the
-// constructor; a grow's new array is made resident a slice (64 KiB) per write of growth work,
-// ahead of the evacuation cursor (internal/page_population.h).
+// constructor (internal/page_population.h).
 //
 // Deleting never shrinks the array (golang/go#20135) and clear() keeps it too. Beyond Go, a map
 // can shrink: shrink_to_fit() starts a "halving grow" into 2^B' buckets (B' < B), where the
@@ -85,7 +84,7 @@
 // internal/: bucket.h (a bucket, its cells and chain walks), entries.h (creating, destroying and
 // moving entries, out-of-line keys and values), bucket_arrays.h (the arrays, overflow buckets and
 // the reservation evacuation makes), evacuation.h (the grow in progress and the destination
-// chains evacuation fills), page_population.h (arrays made resident ahead of use), map_statistics.h
+// chains evacuation fills), page_population.h (a hinted array made resident), map_statistics.h
 // (the counters, the snapshot other threads read and its publication), shrink_rule.h (when a map
 // is sparse) and hash_seed.h (the per-map seed). Go's figures are in go_layout.h.
 //
@@ -312,8 +311,7 @@ class Map {
   // internal/bucket_arrays.h).
   using Retired = internal::RetiredArray<Alloc>;
 
-  // Growth work without a write: evacuates up to max_buckets old buckets at the cursor (first
-  // making the next slice of the new array resident, as a write's growth work does).
+  // Growth work without a write: evacuates up to max_buckets old buckets at the cursor.
   // Returns how many were evacuated (0 when no grow is in progress). What the table gives back by
   // the end of a grow evacuate() worked on, whoever ends it, counts in
   // MapStats::maintenance_reclaimed_bytes_total (as does every shrink).
@@ -326,11 +324,8 @@ class Map {
   std::size_t evacuate(std::size_t max_buckets, Retired& retired) {
     internal::WriteScope scope(writing_);
     const auto publication = shape_publication();
-    if (growing() && max_buckets != 0) {
-      if (!grow_.maintained) {
-        grow_.mark_maintained(arrays_.table_bytes());
-      }
-      grow_.population.populate_next_slice();
+    if (growing() && max_buckets != 0 && !grow_.maintained) {
+      grow_.mark_maintained(arrays_.table_bytes());
     }
     retire_to_ = &retired;
     std::size_t done = 0;
@@ -505,31 +500,10 @@ class Map {
     stats_.begin_shape_change();
     arrays_.begin_grow(new_log2);  // the only step that can fail: nothing changed yet
     grow_.start(kind);
-    start_populating_new_array();
   }
 
-  // The new array is made resident a slice per call of growth work (internal/page_population.h),
-  // taking in turn the parts that evacuation fills front to back at the same time: where the
-  // cursor's entries go (in a doubling, the X half from bucket 0 and the Y half from bucket
-  // 2^oldB; otherwise the buckets addressed by hash), and the preallocated overflow buckets, handed
-  // out in order. (Front to back through the whole array, the Y half's cursor would fault a page
-  // in every 28 writes until the slices reached the middle.) So the cursor's writes find their
-  // pages resident, and those of the random old bucket each write evacuates do too once the
-  // slices have covered the array, early in the grow.
-  void start_populating_new_array() noexcept {
-    const std::size_t addressed_bytes = main().count() * sizeof(Bucket);
-    const std::size_t all_bytes = main().allocated * sizeof(Bucket);
-    if (grow_.kind == GrowKind::Double) {
-      grow_.population.start(main().buckets, all_bytes, {addressed_bytes / 2, addressed_bytes});
-    } else {
-      grow_.population.start(main().buckets, all_bytes, {addressed_bytes});
-    }
-  }
-
-  // Go's growWork: evacuate the old bucket the key hashes to, then one more at the cursor; first,
-  // the next slice of the new array is made resident.
+  // Go's growWork: evacuate the old bucket the key hashes to, then one more at the cursor.
   void grow_work(std::uint64_t hash) {
-    grow_.population.populate_next_slice();
     evacuate_old_bucket(hash & old().mask());
     if (growing()) {
       evacuate_old_bucket(grow_.cursor.get());

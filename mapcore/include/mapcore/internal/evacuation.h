@@ -4,9 +4,9 @@
 // Map decides when a grow starts, which old buckets are evacuated and when the grow ends (map.h,
 // "Growing"). This header owns what that work keeps and walks: Grow, the kind of grow, the
 // evacuation cursor (Go's nevacuate), how many old buckets are done and whether maintenance took
-// part, with the MapStats figures they decide, and how far its new array is populated; Destination, the cell
-// of a destination chain the next moved entry goes to; and the count of overflow buckets a move needs, which
-// Map reserves before moving anything so that the move itself cannot fail.
+// part, with the MapStats figures they decide; Destination, the cell of a destination chain the
+// next moved entry goes to; and the count of overflow buckets a move needs, which Map reserves
+// before moving anything so that the move itself cannot fail.
 #pragma once
 
 #include <array>
@@ -16,7 +16,6 @@
 
 #include "mapcore/internal/bucket.h"
 #include "mapcore/internal/map_statistics.h"
-#include "mapcore/internal/page_population.h"
 #include "mapcore/map_stats.h"
 
 namespace mapcore::internal {
@@ -34,7 +33,6 @@ struct Grow {
   // bytes; its end is credited to MapStats::maintenance_reclaimed_bytes_total.
   bool maintained = false;
   std::uint64_t bytes_when_maintained = 0;
-  SlicedPopulation population;  // the new array, made resident a slice per call of growth work
 
   // A fresh grow of this kind, started now.
   void start(GrowKind new_kind) {

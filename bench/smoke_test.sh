@@ -52,6 +52,15 @@ for map in mapcore absl std; do
   done
 done
 expect_json_lines "$work/latency.json" 9
+python3 - "$work/latency.json" <<'PY'
+import json, sys
+fields = ("max_faults", "max_faults_index", "inserts_with_faults", "faults_total")
+for line in open(sys.argv[1]):
+    result = json.loads(line)
+    missing = [f for f in fields if not isinstance(result.get(f), int)]
+    if missing:
+        sys.exit(f"bench_insert_latency {result['map']} {result['key']}: no {', '.join(missing)}")
+PY
 expect_json_lines "$work/memory.json" 9
 if "$bin/bench_memory" --map=nosuchmap 2>/dev/null; then
   echo "bench_memory accepted an unknown map" >&2

@@ -9,7 +9,7 @@
 #     --realtime   run every benchmark under SCHED_FIFO priority 10 (chrt), so that a busy shared
 #                  machine preempts it less; the document says whether it was used
 # Environment: MAPBENCH_BUILD_DIR (default build-bench at the repository root).
-# A full run takes about 12 minutes on 2 cores.
+# A full run takes about 12 minutes on 2 cores, and the callgrind counts some minutes more.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${MAPBENCH_BUILD_DIR:-$ROOT/build-bench}
@@ -24,10 +24,10 @@ for arg in "$@"; do
 done
 
 if ((QUICK)); then
-  SIZES=100000 LATENCY_N=1000000 STATS_N=100000 MIN_TIME=0.05 STATS_REPS=2
+  SIZES=100000 LATENCY_N=1000000 STATS_N=100000 MIN_TIME=0.05 STATS_REPS=2 INSTRUCTIONS_N=20000
   RESULTS=$ROOT/bench/results/quick CHARTS=$RESULTS/charts
 else
-  SIZES=1000000,10000000 LATENCY_N=10000000 STATS_N=1000000 MIN_TIME=0.3 STATS_REPS=3
+  SIZES=1000000,10000000 LATENCY_N=10000000 STATS_N=1000000 MIN_TIME=0.3 STATS_REPS=3 INSTRUCTIONS_N=1000000
   RESULTS=$ROOT/bench/results CHARTS=$ROOT/docs/benchmarks
 fi
 BIN=$BUILD/bin
@@ -37,7 +37,8 @@ run() { "${RUNNER[@]}" "$@"; }
 build() {
   log "building in $BUILD (Release)"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMAPSCOPE_BUILD_TESTS=OFF >/dev/null
-  local targets=(bench_throughput bench_throughput_nostats bench_insert_latency bench_memory bench_go)
+  local targets=(bench_throughput bench_throughput_nostats bench_insert_latency bench_memory bench_go
+    bench_op_instructions bench_op_instructions_nostats)
   local available
   available=$(cmake --build "$BUILD" --target help)
   for optional in collector_pauses exporter_scrape_bench goproc_read_bench; do
@@ -66,6 +67,28 @@ stats_cost() {
     for binary in bench_throughput bench_throughput_nostats; do
       run "$BIN/$binary" --sizes="$STATS_N" --maps=mapcore,mapcore_nostats --benchmark_min_time="$MIN_TIME" \
         --benchmark_out="$RESULTS/stats_cost_${binary}_$rep.json" --benchmark_out_format=json >/dev/null
+    done
+  done
+}
+
+# Instructions and simulated cache misses per operation, both builds, under callgrind: exact on a
+# busy machine, where the timings above cannot resolve a few percent.
+instructions() {
+  if ! command -v valgrind >/dev/null; then
+    log "instructions: valgrind is not installed, skipped"
+    return
+  fi
+  log "instructions and cache misses per operation at $INSTRUCTIONS_N (callgrind)"
+  : >"$RESULTS/instructions.jsonl"
+  for key in int64 string_view; do
+    for build in stats nostats; do
+      local binary=bench_op_instructions
+      [[ $build == nostats ]] && binary=bench_op_instructions_nostats
+      "$ROOT/bench/instructions/count.sh" "$BIN/$binary" "$INSTRUCTIONS_N" "$key" |
+        awk -v build=$build -v key=$key -v n="$INSTRUCTIONS_N" '{
+          printf "{\"build\": \"%s\", \"key\": \"%s\", \"n\": %d, \"op\": \"%s\", \"instructions\": %s, ", build, key, n, $1, $2
+          printf "\"d1_misses\": %s, \"ll_misses\": %s}\n", $3, $4
+        }' >>"$RESULTS/instructions.jsonl"
     done
   done
 }
@@ -138,6 +161,7 @@ main() {
   describe_machine
   throughput
   stats_cost
+  instructions
   latency
   memory
   collector

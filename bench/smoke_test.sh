@@ -35,13 +35,15 @@ PY
 check_suite bench_throughput 3
 check_suite bench_throughput_nostats 1
 
-# The instruction-count driver: every operation, both builds, leaves the entries it should.
+# The instruction-count driver: every operation, both builds and key types, leaves the entries it should.
 for binary in bench_op_instructions bench_op_instructions_nostats; do
-  for operation in insert_no_hint insert_with_hint lookup_hit lookup_miss update erase; do
-    expected=3000
-    [[ $operation == erase ]] && expected=0
-    out=$("$bin/$binary" "$operation" 3000)
-    [[ $out == "$operation 3000 entries=$expected "* ]] || { echo "$binary $operation: '$out'" >&2; exit 1; }
+  for key in int64 string_view; do
+    for operation in insert_no_hint insert_with_hint lookup_hit lookup_miss update erase; do
+      expected=3000
+      [[ $operation == erase ]] && expected=0
+      out=$("$bin/$binary" "$operation" 3000 "$key")
+      [[ $out == "$operation 3000 $key entries=$expected "* ]] || { echo "$binary $operation $key: '$out'" >&2; exit 1; }
+    done
   done
 done
 

@@ -367,7 +367,7 @@ def exporter_section(scrape):
             table(["tracked maps", "scrape p50", "scrape p99", "scrape max", "maps source p50", "response"], rows))
 
 
-def targets_section(times, latency, memory, counts, sizes):
+def targets_section(times, latency, memory, counts, scrape, sizes):
     rows = []
 
     def worst_ratio(pairs):
@@ -411,9 +411,9 @@ def targets_section(times, latency, memory, counts, sizes):
             continue
         peers = [by_map[(m, key)]["max_ns"] for m in ("absl", "std", "go") if (m, key) in by_map]
         better = min(peers) / mine["max_ns"] if peers else None
-        rows.append(["worst single insert growing to {} < 1 ms ({})".format(fmt_n(mine["n"]), key),
+        rows.append(["worst single insert growing to {} < 100 µs ({})".format(fmt_n(mine["n"]), key),
                      "{}; best peer's is {:.0f}x worse".format(fmt_ns(mine["max_ns"]), better) if better
-                     else fmt_ns(mine["max_ns"]), "✓" if mine["max_ns"] < 1e6 else "✗"])
+                     else fmt_ns(mine["max_ns"]), "✓" if mine["max_ns"] < 100e3 else "✗"])
 
     mem = {(rec["map"], rec["key"], rec["n"]): rec for rec in memory}
     for n in sizes:
@@ -435,6 +435,16 @@ def targets_section(times, latency, memory, counts, sizes):
                              "own {:.1f} vs {:.1f} B, RSS {:.1f} vs {:.1f} B".format(
                                  mine["own_bytes_per_entry"], std["own_bytes_per_entry"],
                                  mine["rss_bytes_per_entry"], std["rss_bytes_per_entry"]), "✓" if ok else "✗"])
+
+    # The scrape targets are server-side times: the maps source's collection, as the exporter times it. The
+    # whole scrape over loopback (writing and sending the body, and the client reading it) is shown beside it.
+    for point in (scrape or {}).get("points", []):
+        limit_ns = {1000: 10e6, 10000: 100e6}.get(point.get("maps"))
+        if limit_ns and point.get("maps_source_p50_ns") is not None:
+            rows.append(["scrape, {:,} tracked maps: server side < {}".format(point["maps"], fmt_ns(limit_ns)),
+                         "maps source p50 {}; whole scrape over loopback p50 {} ({:.1f} MB)".format(
+                             fmt_ns(point["maps_source_p50_ns"]), fmt_ns(point["p50_ns"]), point["bytes"] / 1e6),
+                         "✓" if point["maps_source_p50_ns"] < limit_ns else "✗"])
 
     costs = instruction_costs(counts)
     if costs:
@@ -595,7 +605,7 @@ def report(args):
                for (op, key, n), (w, o, _) in sorted(costs.items())])
 
     blocks = {"machine": machine_section(machine, args.duration),
-              "targets": targets_section(times, latency, memory, counts, sizes),
+              "targets": targets_section(times, latency, memory, counts, scrape, sizes),
               "instructions": instructions_section(counts),
               "memory": memory_section(memory), "latency": latency_section(latency),
               "stats": stats_section(costs), "collector": collector_section(collector),

@@ -10,6 +10,9 @@
 #endif
 
 namespace mapcore::internal {
+namespace {
+constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;  // x86-64's transparent huge page
+}  // namespace
 
 bool populate_for_writing(void* block, std::size_t bytes) noexcept {
   static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
@@ -19,7 +22,15 @@ bool populate_for_writing(void* block, std::size_t bytes) noexcept {
     return true;  // no whole page inside: the block shares its pages with others, already mapped
   }
   // NOLINTNEXTLINE(performance-no-int-to-ptr): madvise takes the page-aligned address
-  return madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE) == 0;
+  void* const pages = reinterpret_cast<void*>(start);
+  if (end - start >= kHugePageBytes) {
+    // Huge pages where the kernel has them (transparent huge pages in "madvise" or "always" mode): a
+    // filled array is read at random, and 2 MiB pages let the TLB cover it. Asked for here only, where the
+    // whole block is populated at once: a huge-page fault may compact memory first, which a write must not
+    // wait for. Where the kernel refuses, the pages are ordinary ones.
+    (void)madvise(pages, end - start, MADV_HUGEPAGE);
+  }
+  return madvise(pages, end - start, MADV_POPULATE_WRITE) == 0;
 }
 
 }  // namespace mapcore::internal

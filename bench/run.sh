@@ -9,7 +9,7 @@
 #     --realtime   run every benchmark under SCHED_FIFO priority 10 (chrt), so that a busy shared
 #                  machine preempts it less; the document says whether it was used
 # Environment: MAPBENCH_BUILD_DIR (default build-bench at the repository root).
-# A full run takes about 12 minutes on 2 cores, and the callgrind counts some minutes more.
+# A full run took 48 minutes on the 2-core machine (2026-11-29), the callgrind counts 12 of them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${MAPBENCH_BUILD_DIR:-$ROOT/build-bench}

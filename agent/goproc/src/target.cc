@@ -43,7 +43,6 @@ struct ProcessState {
 namespace {
 
 using target_state::ProcessState;
-using target_state::WatchedMap;
 
 constexpr int kRuntimeAttempts = 3;
 
